@@ -1,0 +1,15 @@
+// The automation bridge's view side: views name the items tests may click, and the bridge reports where
+// ImGui drew them (window.switchboard.locate(name) in the browser).
+#pragma once
+#include <string>
+#include <string_view>
+
+namespace sb::console::automation {
+
+void begin_frame();             // forget the previous frame's items
+void mark(std::string_view name); // record the last ImGui item's rectangle under this name
+// {"x":..,"y":..,"w":..,"h":..} in display (CSS) pixels, or "null" when the item was not drawn.
+std::string locate_json(std::string_view name);
+bool drawn(std::string_view name);
+
+} // namespace sb::console::automation

@@ -1,0 +1,236 @@
+// Browser entry points of the console. JS (web/switchboard.js) owns the DOM: it forwards input and calls
+// sb_frame() on an animation frame only when the console asked for one, so an idle console draws nothing.
+#include "console/app.h"
+#include "console/automation.h"
+#include "console/fonts.h"
+#include "console/platform/web/keys.h"
+#include "console/platform/web/renderer_webgl2.h"
+#include "console/platform/web/web_transport.h"
+#include "console/theme.h"
+
+#include <emscripten/emscripten.h>
+#include <emscripten/html5.h>
+#include <imgui.h>
+#include <imgui_internal.h>
+#include <memory>
+#include <string>
+
+extern "C" {
+// web/console-glue.js
+void sb_glue_request_frame();
+void sb_glue_ready();
+void sb_glue_text_input(int want);
+void sb_glue_set_clipboard(const char* text);
+}
+
+namespace {
+using namespace sb::console;
+
+struct Console {
+    std::unique_ptr<web::WebTransport> transport;
+    std::unique_ptr<App> app;
+    web::Renderer renderer;
+    float css_w = 800, css_h = 600, ratio = 1;
+    bool fonts_dirty = true;
+    bool ready = false;
+    bool reconnect_scheduled = false;
+    int frames_owed = 0;
+    double last_frame_ms = 0;
+    std::string clipboard;
+    std::string reply; // storage for strings returned to JS
+};
+Console* console = nullptr;
+
+// Something changed: draw a few frames (ImGui settles hover and activation over two or three).
+void wake() {
+    if (!console) return;
+    if (console->frames_owed < 3) console->frames_owed = 3;
+    sb_glue_request_frame();
+}
+
+void reconnect(void*) {
+    console->reconnect_scheduled = false;
+    console->transport->connect();
+    wake();
+}
+
+void after_socket_event() {
+    if (!console->transport->active() && !console->reconnect_scheduled) {
+        console->reconnect_scheduled = true;
+        emscripten_set_timeout(&reconnect, static_cast<double>(console->app->reconnect_delay_ms()), nullptr);
+    }
+    wake();
+}
+} // namespace
+
+extern "C" {
+
+EMSCRIPTEN_KEEPALIVE void sb_add_font(int kind, const unsigned char* data, int size) {
+    fonts::set_data(kind == 0 ? fonts::Kind::text : fonts::Kind::icons,
+                    std::vector<unsigned char>(data, data + size));
+    if (console) {
+        console->fonts_dirty = true;
+        wake();
+    }
+}
+
+EMSCRIPTEN_KEEPALIVE int sb_start(const char* server_url, const char* canvas_selector, const char* token) {
+    if (console) return 1;
+    EmscriptenWebGLContextAttributes attrs;
+    emscripten_webgl_init_context_attributes(&attrs);
+    attrs.majorVersion = 2;
+    attrs.minorVersion = 0;
+    attrs.alpha = EM_FALSE;
+    attrs.depth = EM_FALSE;
+    attrs.stencil = EM_FALSE;
+    attrs.antialias = EM_FALSE;
+    attrs.preserveDrawingBuffer = EM_TRUE; // screenshots of the canvas between frames show the last frame
+    EMSCRIPTEN_WEBGL_CONTEXT_HANDLE gl = emscripten_webgl_create_context(canvas_selector, &attrs);
+    if (gl <= 0) return 0;
+    emscripten_webgl_make_context_current(gl);
+
+    console = new Console();
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;
+    io.ConfigInputTextCursorBlink = false; // a blinking caret would need frames forever
+    io.BackendPlatformName = "switchboard-web";
+    io.BackendRendererName = "switchboard-webgl2";
+    io.SetClipboardTextFn = [](void*, const char* text) {
+        console->clipboard = text;
+        sb_glue_set_clipboard(text);
+    };
+    io.GetClipboardTextFn = [](void*) -> const char* { return console->clipboard.c_str(); };
+    ImGui::GetStyle() = theme::style(theme::Variant::light);
+    if (!console->renderer.init()) return 0;
+
+    console->transport = std::make_unique<web::WebTransport>(server_url, &after_socket_event);
+    console->app = std::make_unique<App>(*console->transport);
+    console->transport->attach(*console->app);
+    console->app->start(token ? token : "");
+    wake();
+    return 1;
+}
+
+EMSCRIPTEN_KEEPALIVE int sb_frame(double now_ms) {
+    if (!console) return -1;
+    ImGuiIO& io = ImGui::GetIO();
+    if (console->fonts_dirty) {
+        fonts::build(console->ratio);
+        console->renderer.upload_fonts();
+        console->fonts_dirty = false;
+    }
+    double dt = console->last_frame_ms > 0 ? (now_ms - console->last_frame_ms) / 1000.0 : 1.0 / 60.0;
+    io.DeltaTime = static_cast<float>(dt < 1e-4 ? 1e-4 : dt > 0.5 ? 0.5 : dt);
+    console->last_frame_ms = now_ms;
+    io.DisplaySize = ImVec2(console->css_w, console->css_h);
+    io.DisplayFramebufferScale = ImVec2(console->ratio, console->ratio);
+
+    ImGui::NewFrame();
+    console->app->draw();
+    ImGui::Render();
+    console->renderer.render(ImGui::GetDrawData(), static_cast<int>(console->css_w * console->ratio + 0.5f),
+                             static_cast<int>(console->css_h * console->ratio + 0.5f));
+    if (!console->ready) {
+        console->ready = true;
+        sb_glue_ready();
+    }
+    sb_glue_text_input(io.WantTextInput ? 1 : 0);
+
+    if (console->frames_owed > 0) --console->frames_owed;
+    const bool more = console->frames_owed > 0 || GImGui->InputEventsQueue.Size > 0;
+    return more ? 0 : -1;
+}
+
+EMSCRIPTEN_KEEPALIVE void sb_resize(double css_w, double css_h, double ratio) {
+    if (!console) return;
+    if (ratio <= 0) ratio = 1;
+    if (static_cast<float>(ratio) != console->ratio) console->fonts_dirty = true;
+    console->css_w = static_cast<float>(css_w);
+    console->css_h = static_cast<float>(css_h);
+    console->ratio = static_cast<float>(ratio);
+    wake();
+}
+
+EMSCRIPTEN_KEEPALIVE void sb_mouse_pos(double x, double y) {
+    if (!console) return;
+    ImGui::GetIO().AddMousePosEvent(static_cast<float>(x), static_cast<float>(y));
+    wake();
+}
+
+EMSCRIPTEN_KEEPALIVE void sb_mouse_button(int button, int down) {
+    if (!console || button < 0 || button >= ImGuiMouseButton_COUNT) return;
+    ImGui::GetIO().AddMouseButtonEvent(button, down != 0);
+    wake();
+}
+
+EMSCRIPTEN_KEEPALIVE void sb_wheel(double dx, double dy) {
+    if (!console) return;
+    ImGui::GetIO().AddMouseWheelEvent(static_cast<float>(dx), static_cast<float>(dy));
+    wake();
+}
+
+EMSCRIPTEN_KEEPALIVE void sb_focus(int focused) {
+    if (!console) return;
+    ImGui::GetIO().AddFocusEvent(focused != 0);
+    wake();
+}
+
+// mods: 1 ctrl, 2 shift, 4 alt, 8 meta. Returns 1 when the browser's default action should be prevented.
+EMSCRIPTEN_KEEPALIVE int sb_key(const char* code, int down, int mods) {
+    if (!console) return 0;
+    ImGuiIO& io = ImGui::GetIO();
+    const bool ctrl = mods & 1, shift = mods & 2, alt = mods & 4, meta = mods & 8;
+    const ImGuiKey key = web::key_from_code(code);
+    // Paste arrives as a browser 'paste' event with the text (sb_text); ImGui must not paste its own copy.
+    if ((ctrl || meta) && key == ImGuiKey_V) return 0;
+    io.AddKeyEvent(ImGuiMod_Ctrl, ctrl);
+    io.AddKeyEvent(ImGuiMod_Shift, shift);
+    io.AddKeyEvent(ImGuiMod_Alt, alt);
+    io.AddKeyEvent(ImGuiMod_Super, meta);
+    if (key != ImGuiKey_None) io.AddKeyEvent(key, down != 0);
+    wake();
+    // Keep browser shortcuts working outside the console: prevent only what ImGui uses right now.
+    if (!io.WantCaptureKeyboard && !io.WantTextInput) return 0;
+    switch (key) {
+    case ImGuiKey_Tab:
+    case ImGuiKey_Enter:
+    case ImGuiKey_KeypadEnter:
+    case ImGuiKey_Backspace:
+    case ImGuiKey_Delete:
+    case ImGuiKey_LeftArrow:
+    case ImGuiKey_RightArrow:
+    case ImGuiKey_UpArrow:
+    case ImGuiKey_DownArrow:
+    case ImGuiKey_Home:
+    case ImGuiKey_End:
+    case ImGuiKey_PageUp:
+    case ImGuiKey_PageDown:
+    case ImGuiKey_Escape: return 1;
+    case ImGuiKey_A:
+    case ImGuiKey_Z:
+    case ImGuiKey_Y: return (ctrl || meta) && io.WantTextInput ? 1 : 0;
+    default: return 0;
+    }
+}
+
+EMSCRIPTEN_KEEPALIVE void sb_text(const char* utf8) {
+    if (!console) return;
+    ImGui::GetIO().AddInputCharactersUTF8(utf8);
+    wake();
+}
+
+EMSCRIPTEN_KEEPALIVE const char* sb_state_json() {
+    if (!console) return "null";
+    console->reply = to_json(console->app->state());
+    return console->reply.c_str();
+}
+
+EMSCRIPTEN_KEEPALIVE const char* sb_locate_json(const char* name) {
+    if (!console) return "null";
+    console->reply = automation::locate_json(name);
+    return console->reply.c_str();
+}
+
+} // extern "C"

@@ -1,0 +1,77 @@
+#include "server/agent_directory.h"
+
+#include "server/password.h"
+
+#include <set>
+
+namespace sb::server {
+
+AgentProfile to_profile(const StoredAgent& a) {
+    AgentProfile p;
+    p.id = a.login;
+    p.login = a.login;
+    p.name = a.name;
+    p.status = AgentStatus::offline;
+    p.tags = a.tags;
+    p.languages = a.languages;
+    p.capacity = a.capacity;
+    return p;
+}
+
+void AgentDirectory::sync(const std::vector<AgentConfig>& agents) {
+    std::set<std::string> configured;
+    for (const auto& a : agents) {
+        configured.insert(a.login);
+        StoredAgent row{a.login, a.name, a.password_hash, a.tags, a.languages, a.capacity};
+        if (row.password_hash.empty()) {
+            auto stored = store_.find_agent(a.login);
+            row.password_hash = stored && verify_password(stored->password_hash, a.password) ? stored->password_hash
+                                                                                              : hash_password(a.password);
+        }
+        store_.upsert_agent(row);
+    }
+    for (const auto& stored : store_.agents())
+        if (!configured.count(stored.login)) store_.delete_agent(stored.login);
+}
+
+std::optional<AgentProfile> AgentDirectory::authenticate(const std::string& login, const std::string& password) {
+    // Argon2 costs ~50-100 ms of CPU here, on the caller's (io) thread: acceptable for now, a worker pool later.
+    auto stored = store_.find_agent(login);
+    if (!stored) {
+        if (dummy_hash_.empty()) dummy_hash_ = hash_password("not a password");
+        verify_password(dummy_hash_, password);
+        return std::nullopt;
+    }
+    if (!verify_password(stored->password_hash, password)) return std::nullopt;
+    return to_profile(*stored);
+}
+
+std::optional<AgentProfile> AgentDirectory::profile(const std::string& login) {
+    auto stored = store_.find_agent(login);
+    if (!stored) return std::nullopt;
+    return to_profile(*stored);
+}
+
+std::string AgentDirectory::open_session(const std::string& login, std::int64_t now) {
+    std::string token = random_token();
+    store_.create_session(StoredSession{token, login, now, now});
+    return token;
+}
+
+std::optional<std::string> AgentDirectory::resume_session(const std::string& token, std::int64_t now,
+                                                          std::int64_t max_idle_seconds) {
+    auto s = store_.find_session(token);
+    if (!s) return std::nullopt;
+    if (now - s->last_seen > max_idle_seconds) {
+        store_.delete_session(token);
+        return std::nullopt;
+    }
+    store_.touch_session(token, now);
+    return s->login;
+}
+
+void AgentDirectory::touch_session(const std::string& token, std::int64_t now) { store_.touch_session(token, now); }
+
+void AgentDirectory::close_session(const std::string& token) { store_.delete_session(token); }
+
+} // namespace sb::server

@@ -1,0 +1,190 @@
+#include "server/session_hub.h"
+
+#include "protocol/codec.h"
+#include "server/log.h"
+
+#include <exception>
+#include <stdexcept>
+
+namespace sb::server {
+namespace {
+
+template <class... F> struct overloaded : F... {
+    using F::operator()...;
+};
+template <class... F> overloaded(F...) -> overloaded<F...>;
+
+protocol::Error error(std::string cid, const char* code, std::string message) {
+    return protocol::Error{std::move(cid), code, std::move(message)};
+}
+
+const std::string& cid_of(const protocol::ClientMessage& m) {
+    return std::visit([](const auto& x) -> const std::string& { return x.cid; }, m);
+}
+
+// Client text made safe for a log line.
+std::string printable(const std::string& s) {
+    std::string out = s.substr(0, 64);
+    for (char& ch : out)
+        if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f) ch = '?';
+    return out;
+}
+
+} // namespace
+
+SessionHub::SessionHub(AgentDirectory& directory, HubOptions options) : directory_(directory), options_(std::move(options)) {}
+
+ConnectionId SessionHub::open(Peer peer) {
+    ConnectionId id = next_id_++;
+    connections_.emplace(id, Connection{std::move(peer)});
+    return id;
+}
+
+AgentStatus SessionHub::status_of(const std::string& login) const {
+    auto it = presence_.find(login);
+    return it == presence_.end() ? AgentStatus::offline : it->second.status;
+}
+
+std::int64_t SessionHub::unix_now() const {
+    return std::chrono::duration_cast<std::chrono::seconds>(options_.now().time_since_epoch()).count();
+}
+
+void SessionHub::send(Connection& c, const protocol::ServerMessage& m) { c.peer.send(protocol::encode(m)); }
+
+bool SessionHub::within_rate(Connection& c) {
+    auto now = options_.now();
+    if (now < c.window_start || now - c.window_start >= std::chrono::seconds(1)) {
+        c.window_start = now;
+        c.frames_in_window = 0;
+        c.told_rate_limited = false;
+    }
+    if (++c.frames_in_window <= options_.messages_per_second) return true;
+    if (!c.told_rate_limited) {
+        c.told_rate_limited = true;
+        send(c, error("", protocol::code::rate_limited,
+                      "more than " + std::to_string(options_.messages_per_second) + " messages a second; frame dropped"));
+    }
+    return false;
+}
+
+void SessionHub::receive_text(ConnectionId id, std::string_view frame) {
+    auto it = connections_.find(id);
+    if (it == connections_.end()) return;
+    Connection& c = it->second;
+    if (!within_rate(c)) return;
+    auto decoded = protocol::decode_client(frame);
+    if (!decoded) {
+        send(c, protocol::to_error(decoded.error())); // the connection stays usable
+        return;
+    }
+    try {
+        handle(id, c, *decoded);
+    } catch (const std::exception& e) {
+        log_line(std::string("internal error on ") + std::string(protocol::type_of(*decoded)) + ": " + e.what());
+        send(c, error(cid_of(*decoded), protocol::code::internal, "the server failed; the command was not applied"));
+    }
+}
+
+void SessionHub::receive_binary(ConnectionId id) {
+    auto it = connections_.find(id);
+    if (it == connections_.end() || !within_rate(it->second)) return;
+    send(it->second, error("", protocol::code::bad_json, "binary frames are not accepted; send JSON text"));
+}
+
+void SessionHub::frame_too_large(ConnectionId id) {
+    auto it = connections_.find(id);
+    if (it == connections_.end()) return;
+    send(it->second, error("", protocol::code::too_large, "frame larger than the server's limit; closing"));
+    it->second.peer.close();
+}
+
+void SessionHub::closed(ConnectionId id) {
+    auto it = connections_.find(id);
+    if (it == connections_.end()) return;
+    if (!it->second.token.empty()) {
+        try {
+            directory_.touch_session(it->second.token, unix_now());
+        } catch (const std::exception& e) {
+            log_line(std::string("cannot record session end: ") + e.what());
+        }
+    }
+    log_out(it->second);
+    connections_.erase(it);
+}
+
+void SessionHub::log_in(ConnectionId id, Connection& c, const std::string& cid, const std::string& login,
+                        const std::string& token) {
+    auto profile = directory_.profile(login);
+    if (!profile) throw std::runtime_error("agent " + login + " vanished from the store");
+    Presence& p = presence_[login];
+    if (p.connections++ == 0) p.status = AgentStatus::paused; // first connection: start paused
+    c.login = login;
+    c.token = token;
+    profile->status = p.status;
+    log_line("agent " + login + " logged in (connection " + std::to_string(id) + ")");
+    send(c, protocol::Welcome{cid, token, *profile});
+}
+
+void SessionHub::log_out(Connection& c) {
+    if (c.login.empty()) return;
+    auto it = presence_.find(c.login);
+    if (it != presence_.end() && --it->second.connections <= 0) {
+        presence_.erase(it); // last connection gone: offline
+        log_line("agent " + c.login + " is offline");
+    }
+    c.login.clear();
+    c.token.clear();
+}
+
+void SessionHub::handle(ConnectionId id, Connection& c, const protocol::ClientMessage& m) {
+    std::visit(overloaded{
+                   [&](const protocol::AgentLogin& x) {
+                       auto profile = directory_.authenticate(x.login, x.password);
+                       if (!profile) {
+                           log_line("failed login for \"" + printable(x.login) + "\"");
+                           send(c, error(x.cid, protocol::code::bad_credentials, "wrong login or password"));
+                           return;
+                       }
+                       log_out(c); // a second login on one connection replaces the first
+                       log_in(id, c, x.cid, profile->login, directory_.open_session(profile->login, unix_now()));
+                   },
+                   [&](const protocol::AgentResume& x) {
+                       auto login = directory_.resume_session(x.token, unix_now(), options_.session_idle_seconds);
+                       if (!login) {
+                           send(c, error(x.cid, protocol::code::bad_token, "session token unknown or expired; log in again"));
+                           return;
+                       }
+                       log_out(c);
+                       log_in(id, c, x.cid, *login, x.token);
+                   },
+                   [&](const protocol::AgentSetStatus& x) {
+                       if (c.login.empty()) {
+                           send(c, error(x.cid, protocol::code::not_logged_in, "log in first"));
+                           return;
+                       }
+                       if (x.status == AgentStatus::offline) {
+                           send(c, error(x.cid, protocol::code::bad_field, "status must be ready or paused; log out to go offline"));
+                           return;
+                       }
+                       auto profile = directory_.profile(c.login);
+                       if (!profile) throw std::runtime_error("agent " + c.login + " vanished from the store");
+                       presence_[c.login].status = x.status;
+                       profile->status = x.status;
+                       // Every connection of this agent learns the shared status; the requester gets its cid.
+                       for (auto& [other_id, other] : connections_)
+                           if (other.login == c.login)
+                               send(other, protocol::AgentUpdate{other_id == id ? x.cid : std::string(), *profile});
+                   },
+                   [&](const protocol::AgentLogout& x) {
+                       (void)x; // no reply: the console forgets the session itself
+                       if (c.login.empty()) return;
+                       directory_.close_session(c.token);
+                       log_line("agent " + c.login + " logged out (connection " + std::to_string(id) + ")");
+                       log_out(c);
+                   },
+                   [&](const protocol::Ping& x) { send(c, protocol::Pong{x.cid}); },
+               },
+               m);
+}
+
+} // namespace sb::server

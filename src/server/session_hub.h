@@ -1,0 +1,74 @@
+// The session logic, free of sockets (like Beast chat-multi's shared_state): the transport opens a connection
+// with two callbacks, hands over every frame it reads, and sends what the hub asks it to send.
+#pragma once
+#include "core/agent.h"
+#include "protocol/messages.h"
+#include "server/agent_directory.h"
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace sb::server {
+
+using ConnectionId = std::uint64_t;
+
+// What the hub may do with a connection. Both callbacks only queue work; neither calls back into the hub.
+struct Peer {
+    std::function<void(std::string)> send; // queue one text frame
+    std::function<void()> close;           // close once queued frames are written
+};
+
+struct HubOptions {
+    int messages_per_second = 50;
+    std::int64_t session_idle_seconds = 7 * 24 * 3600; // a token unused this long no longer resumes
+    std::function<std::chrono::system_clock::time_point()> now = [] { return std::chrono::system_clock::now(); };
+};
+
+class SessionHub {
+  public:
+    SessionHub(AgentDirectory& directory, HubOptions options);
+
+    ConnectionId open(Peer peer);
+    void receive_text(ConnectionId id, std::string_view frame);
+    void receive_binary(ConnectionId id);
+    void frame_too_large(ConnectionId id); // replies too_large, then closes
+    void closed(ConnectionId id);          // the connection is gone; no callback is called for it again
+
+    std::size_t connections() const { return connections_.size(); }
+    // The shared status of an agent: offline unless some connection is logged in as them.
+    AgentStatus status_of(const std::string& login) const;
+
+  private:
+    struct Connection {
+        Peer peer;
+        std::string login; // empty until logged in
+        std::string token;
+        std::chrono::system_clock::time_point window_start{};
+        int frames_in_window = 0;
+        bool told_rate_limited = false;
+    };
+    struct Presence {
+        AgentStatus status = AgentStatus::paused;
+        int connections = 0;
+    };
+
+    bool within_rate(Connection& c);
+    void handle(ConnectionId id, Connection& c, const protocol::ClientMessage& m);
+    void log_in(ConnectionId id, Connection& c, const std::string& cid, const std::string& login, const std::string& token);
+    void log_out(Connection& c);
+    void send(Connection& c, const protocol::ServerMessage& m);
+    std::int64_t unix_now() const;
+
+    AgentDirectory& directory_;
+    HubOptions options_;
+    ConnectionId next_id_ = 1;
+    std::map<ConnectionId, Connection> connections_;
+    std::map<std::string, Presence> presence_; // by login, while the agent has connections
+};
+
+} // namespace sb::server

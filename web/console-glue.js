@@ -1,0 +1,16 @@
+// Emscripten --js-library: the few calls the console's C++ makes into the page. Each forwards to the
+// host object that web/switchboard.js passes as Module.sbHost (one per mounted console).
+mergeInto(LibraryManager.library, {
+  sb_glue_request_frame: function () {
+    Module.sbHost.requestFrame();
+  },
+  sb_glue_ready: function () {
+    Module.sbHost.ready();
+  },
+  sb_glue_text_input: function (want) {
+    Module.sbHost.setTextInput(!!want);
+  },
+  sb_glue_set_clipboard: function (text) {
+    Module.sbHost.setClipboard(UTF8ToString(text));
+  },
+});

@@ -1,0 +1,241 @@
+// Switchboard console embedding API:
+//   const consoleInstance = Switchboard.mount(element, {server: 'wss://host/ws', token: optionalSessionToken});
+// The console fills the element, follows its size and devicePixelRatio, and works inside an iframe.
+// The returned instance is also the automation bridge used by tests:
+//   instance.ready, instance.whenReady (Promise), instance.state(), instance.locate(name), instance.unmount().
+(function () {
+  'use strict';
+
+  const scriptBase = (function () {
+    const s = document.currentScript;
+    return s ? s.src.replace(/[^/]*$/, '') : '';
+  })();
+  let factoryPromise = null;
+  let instances = 0;
+
+  function loadFactory(base) {
+    if (window.createSwitchboardConsole) return Promise.resolve(window.createSwitchboardConsole);
+    if (!factoryPromise) {
+      factoryPromise = new Promise((resolve, reject) => {
+        const tag = document.createElement('script');
+        tag.src = base + 'switchboard-console.js';
+        tag.onload = () => resolve(window.createSwitchboardConsole);
+        tag.onerror = () => reject(new Error('cannot load ' + tag.src));
+        document.head.appendChild(tag);
+      });
+    }
+    return factoryPromise;
+  }
+
+  async function fetchBytes(url) {
+    const r = await fetch(url);
+    if (!r.ok) throw new Error('cannot load ' + url + ': HTTP ' + r.status);
+    return new Uint8Array(await r.arrayBuffer());
+  }
+
+  function defaultServer() {
+    return (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws';
+  }
+
+  function mount(element, options) {
+    const opts = Object.assign({ server: defaultServer(), token: '', base: scriptBase }, options || {});
+    const assets = opts.assets || new URL('../assets/fonts/', opts.base || location.href).href;
+    const id = 'switchboard-console-' + ++instances;
+
+    // DOM: the canvas ImGui draws into, a hidden textarea that receives text (IME, dead keys, paste),
+    // and an aria-live region mirroring what a screen reader user must hear.
+    if (getComputedStyle(element).position === 'static') element.style.position = 'relative';
+    const canvas = document.createElement('canvas');
+    canvas.id = id;
+    canvas.tabIndex = 0;
+    canvas.setAttribute('aria-label', 'Switchboard agent console');
+    canvas.style.cssText = 'position:absolute;inset:0;width:100%;height:100%;display:block;outline:none;touch-action:none';
+    const text = document.createElement('textarea');
+    text.setAttribute('aria-hidden', 'true');
+    text.autocomplete = 'off';
+    text.spellcheck = false;
+    text.style.cssText = 'position:absolute;left:0;top:0;width:1px;height:1px;opacity:0;border:0;padding:0;resize:none;pointer-events:none';
+    const live = document.createElement('div');
+    live.setAttribute('aria-live', 'polite');
+    live.style.cssText = 'position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)';
+    element.appendChild(canvas);
+    element.appendChild(text);
+    element.appendChild(live);
+
+    let Module = null;
+    let framePending = false;
+    let wantText = false;
+    let readyResolve;
+    const listeners = [];
+    const on = (target, type, fn, o) => {
+      target.addEventListener(type, fn, o);
+      listeners.push(() => target.removeEventListener(type, fn, o));
+    };
+
+    const host = {
+      requestFrame() {
+        if (framePending || !Module) return;
+        framePending = true;
+        requestAnimationFrame((t) => {
+          framePending = false;
+          const next = Module._sb_frame(t);
+          if (next === 0) host.requestFrame();
+          else if (next > 0) setTimeout(() => host.requestFrame(), next);
+        });
+      },
+      ready() {
+        instance.ready = true;
+        readyResolve(instance);
+      },
+      setTextInput(want) {
+        wantText = want;
+        if (want && document.activeElement !== text) text.focus({ preventScroll: true });
+        else if (!want && document.activeElement === text) canvas.focus({ preventScroll: true });
+      },
+      setClipboard(value) {
+        if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(value).catch(() => {});
+      },
+    };
+
+    const instance = {
+      ready: false,
+      whenReady: new Promise((r) => (readyResolve = r)),
+      state() {
+        return Module ? JSON.parse(Module.ccall('sb_state_json', 'string', [], [])) : null;
+      },
+      locate(name) {
+        if (!Module) return null;
+        const r = JSON.parse(Module.ccall('sb_locate_json', 'string', ['string'], [name]));
+        if (!r) return null;
+        const c = canvas.getBoundingClientRect();
+        return { x: c.left + r.x, y: c.top + r.y, w: r.w, h: r.h };
+      },
+      unmount() {
+        listeners.splice(0).forEach((off) => off());
+        element.removeChild(canvas);
+        element.removeChild(text);
+        element.removeChild(live);
+      },
+      element: canvas,
+    };
+
+    function resize() {
+      const r = canvas.getBoundingClientRect();
+      const ratio = window.devicePixelRatio || 1;
+      canvas.width = Math.max(1, Math.round(r.width * ratio));
+      canvas.height = Math.max(1, Math.round(r.height * ratio));
+      if (Module) Module._sb_resize(r.width, r.height, ratio);
+    }
+
+    function mods(e) {
+      return (e.ctrlKey ? 1 : 0) | (e.shiftKey ? 2 : 0) | (e.altKey ? 4 : 0) | (e.metaKey ? 8 : 0);
+    }
+
+    function attachInput() {
+      const pos = (e) => {
+        const r = canvas.getBoundingClientRect();
+        Module._sb_mouse_pos(e.clientX - r.left, e.clientY - r.top);
+      };
+      const button = (b) => (b === 1 ? 2 : b === 2 ? 1 : b); // DOM middle/right -> ImGui right/middle
+      on(canvas, 'pointermove', pos);
+      on(canvas, 'pointerdown', (e) => {
+        pos(e);
+        if (!wantText) canvas.focus({ preventScroll: true });
+        canvas.setPointerCapture(e.pointerId);
+        Module._sb_mouse_button(button(e.button), 1);
+        e.preventDefault();
+      });
+      on(canvas, 'pointerup', (e) => {
+        pos(e);
+        Module._sb_mouse_button(button(e.button), 0);
+      });
+      on(canvas, 'pointerleave', () => Module._sb_mouse_pos(-Number.MAX_VALUE, -Number.MAX_VALUE));
+      on(canvas, 'contextmenu', (e) => e.preventDefault());
+      on(canvas, 'wheel', (e) => {
+        const unit = e.deltaMode === 1 ? 1 / 3 : e.deltaMode === 2 ? 3 : 1 / 100;
+        Module._sb_wheel(-e.deltaX * unit, -e.deltaY * unit);
+        e.preventDefault();
+      }, { passive: false });
+
+      const key = (down) => (e) => {
+        if (e.isComposing) return;
+        const prevent = Module.ccall('sb_key', 'number', ['string', 'number', 'number'], [e.code, down ? 1 : 0, mods(e)]);
+        // Typed before the hidden textarea got focus (e.g. right after a click): send the character directly.
+        if (down && e.target === canvas && e.key.length === 1 && !e.ctrlKey && !e.metaKey) {
+          Module.ccall('sb_text', null, ['string'], [e.key]);
+          e.preventDefault();
+          return;
+        }
+        if (prevent) e.preventDefault();
+      };
+      for (const target of [canvas, text]) {
+        on(target, 'keydown', key(true));
+        on(target, 'keyup', key(false));
+        on(target, 'focus', () => Module._sb_focus(1));
+        on(target, 'blur', () => Module._sb_focus(0));
+      }
+      const flushText = () => {
+        const v = text.value;
+        text.value = '';
+        if (v) Module.ccall('sb_text', null, ['string'], [v]);
+      };
+      on(text, 'input', (e) => { if (!e.isComposing) flushText(); });
+      on(text, 'compositionend', flushText);
+      on(text, 'paste', (e) => {
+        const v = e.clipboardData && e.clipboardData.getData('text');
+        if (v) Module.ccall('sb_text', null, ['string'], [v]);
+        e.preventDefault();
+      });
+
+      if (window.ResizeObserver) {
+        const ro = new ResizeObserver(resize);
+        ro.observe(canvas);
+        listeners.push(() => ro.disconnect());
+      } else {
+        on(window, 'resize', resize);
+      }
+      // devicePixelRatio changes (browser zoom, moving to another screen) do not resize the element.
+      const watchRatio = () => {
+        const mq = matchMedia('(resolution: ' + (window.devicePixelRatio || 1) + 'dppx)');
+        const change = () => { resize(); watchRatio(); };
+        mq.addEventListener('change', change, { once: true });
+      };
+      watchRatio();
+    }
+
+    (async () => {
+      const [factory, textFont, iconFont] = await Promise.all([
+        loadFactory(opts.base),
+        fetchBytes(assets + 'DejaVuSans.ttf'),
+        fetchBytes(assets + 'fa-solid-900.ttf'),
+      ]);
+      Module = await factory({
+        sbHost: host,
+        canvas,
+        locateFile: (path) => opts.base + path,
+        print: (t) => console.log(t),
+        printErr: (t) => console.warn(t),
+      });
+      [textFont, iconFont].forEach((bytes, kind) => {
+        const p = Module._malloc(bytes.length);
+        Module.HEAPU8.set(bytes, p);
+        Module._sb_add_font(kind, p, bytes.length);
+        Module._free(p);
+      });
+      if (!Module.ccall('sb_start', 'number', ['string', 'string', 'string'], [opts.server, '#' + id, opts.token || ''])) {
+        throw new Error('WebGL2 is not available in this browser');
+      }
+      attachInput();
+      resize();
+      host.requestFrame();
+    })().catch((err) => {
+      instance.error = String(err && err.message ? err.message : err);
+      console.error('Switchboard console:', err);
+      live.textContent = 'The console could not start: ' + instance.error;
+    });
+
+    return instance;
+  }
+
+  window.Switchboard = { mount };
+})();
