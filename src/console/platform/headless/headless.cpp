@@ -1,0 +1,62 @@
+#include "console/platform/headless/headless.h"
+
+#include "console/automation.h"
+#include "console/theme.h"
+
+#include <imgui.h>
+#include <nlohmann/json.hpp>
+
+namespace sb::console::headless {
+
+Console::Console(float width, float height) : app(transport), context_(ImGui::CreateContext()) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;
+    io.DisplaySize = ImVec2(width, height);
+    io.DeltaTime = 1.0f / 60.0f;
+    io.ConfigInputTextCursorBlink = false;
+    io.Fonts->AddFontDefault();
+    unsigned char* pixels = nullptr;
+    int w = 0, h = 0;
+    io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h); // builds the atlas; no texture is needed headless
+    ImGui::GetStyle() = theme::style(theme::Variant::light);
+}
+
+Console::~Console() { ImGui::DestroyContext(context_); }
+
+void Console::frame() {
+    ImGui::SetCurrentContext(context_);
+    ImGui::NewFrame();
+    app.draw();
+    ImGui::Render();
+}
+
+bool Console::drawn(std::string_view item) const { return automation::drawn(item); }
+
+bool Console::click(std::string_view item) {
+    auto j = nlohmann::json::parse(automation::locate_json(item));
+    if (j.is_null()) return false;
+    ImGuiIO& io = ImGui::GetIO();
+    const float x = j["x"].get<float>() + j["w"].get<float>() / 2, y = j["y"].get<float>() + j["h"].get<float>() / 2;
+    io.AddMousePosEvent(x, y);
+    frame();
+    io.AddMouseButtonEvent(0, true);
+    frame();
+    io.AddMouseButtonEvent(0, false);
+    frames(2);
+    return true;
+}
+
+void Console::type(std::string_view utf8) {
+    ImGui::GetIO().AddInputCharactersUTF8(std::string(utf8).c_str());
+    frames(2);
+}
+
+void Console::press(int imgui_key) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.AddKeyEvent(static_cast<ImGuiKey>(imgui_key), true);
+    frame();
+    io.AddKeyEvent(static_cast<ImGuiKey>(imgui_key), false);
+    frames(2);
+}
+
+} // namespace sb::console::headless
