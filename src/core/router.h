@@ -116,7 +116,9 @@ const Contact* contact_of(const RouterEvent& e);
 
 // A visitor asks for a contact.
 struct ContactRequest {
-    std::string id; // empty: the router makes one ("c" + number)
+    // Empty: the router makes one ("c" + number). Generated ids restart with a new Router and may repeat ids of
+    // contacts closed before a restart: a server with a store should pass ids of its own (uuid, sequence).
+    std::string id;
     ContactType type = ContactType::chat;
     std::string service_id;
     std::string visitor_id;
@@ -209,7 +211,8 @@ class Router {
     // Take the longest-waiting contact this agent may take (its waiting list's first).
     RouterResult claim_oldest(const std::string& agent_id, TimePoint now);
     // Take a specific contact. Checks in this order: unknown_agent, not_found, closed, already_taken,
-    // not_ready, at_capacity, not_eligible.
+    // not_ready, at_capacity, not_eligible. A refused agent's list is already up to date on its console (the
+    // winner's claim produced its WaitingListChanged); to be safe, answer the refusal with waiting_for().
     RouterResult claim(const std::string& agent_id, const std::string& contact_id, TimePoint now);
     // The visitor went away. Pending: closed as abandoned (waited >= abandon_after since created_at) or
     // cancelled. Assigned: stays with its agent, visitor_left set and every channel unavailable, until the
@@ -276,7 +279,9 @@ class Router {
     void dequeue(const Contact& c);
     void assign(RoutedAgent& a, Contact& c, TimePoint now, Batch& b);
     void finish(Contact& c, Outcome o, TimePoint at, Batch& b); // close, free capacity, ContactClosed
+    void requeue(Contact& c, const std::string& from_agent, TimePoint now, Batch& b); // back to the queue
     void return_contacts(RoutedAgent& a, TimePoint now, Batch& b);
+    void apply_status(RoutedAgent& a, AgentStatus status, TimePoint now, Batch& b);
     RouterResult done(Batch& b, std::optional<RouteError> error = std::nullopt, std::string contact_id = {});
     std::string next_id();
 

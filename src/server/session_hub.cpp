@@ -36,7 +36,9 @@ SessionHub::SessionHub(AgentDirectory& directory, HubOptions options) : director
 
 ConnectionId SessionHub::open(Peer peer) {
     ConnectionId id = next_id_++;
-    connections_.emplace(id, Connection{std::move(peer)});
+    Connection c;
+    c.peer = std::move(peer);
+    connections_.emplace(id, std::move(c));
     return id;
 }
 

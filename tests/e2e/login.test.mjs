@@ -6,7 +6,7 @@ import { startServer } from './lib/server.mjs';
 import { launch, newPage, browsersToTest } from './lib/browsers.mjs';
 import {
   openConsole, state, waitForState, waitForItem, clickItem, typeInto, press, clearField, screenshot,
-  saveArtifact,
+  saveArtifact, removeArtifacts,
 } from './lib/console.mjs';
 
 const TEST = 'login';
@@ -19,6 +19,8 @@ for (const browserName of browsersToTest()) {
     let page;
 
     before(async () => {
+      await removeArtifacts(TEST, browserName);
+      await removeArtifacts(`${TEST}-failure`, browserName);
       server = await startServer();
       browser = await launch(browserName);
       page = await newPage(browser);

@@ -176,6 +176,14 @@ export async function screenshot(page, test, browserName) {
   return file;
 }
 
+/** Removes test-artifacts/e2e/<test>-<browser>.* left by an earlier run (e.g. an old failure's files). */
+export async function removeArtifacts(test, browserName) {
+  const prefix = `${test}-${browserName}.`;
+  const names = await fs.readdir(ARTIFACTS_DIR).catch(() => []);
+  await Promise.all(names.filter((n) => n.startsWith(prefix))
+    .map((n) => fs.rm(path.join(ARTIFACTS_DIR, n), { force: true })));
+}
+
 /** Writes text to test-artifacts/e2e/<name> and returns its path. */
 export async function saveArtifact(name, text) {
   await fs.mkdir(ARTIFACTS_DIR, { recursive: true });

@@ -1,0 +1,48 @@
+#include "server/net/server.h"
+
+#include "server/log.h"
+#include "server/net/context.h"
+#include "server/net/listener.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <csignal>
+
+namespace sb::server {
+
+std::optional<std::string> run_server(const ServerOptions& options, SessionHub& hub,
+                                      const std::function<void(unsigned short port)>& on_listening) {
+    namespace asio = boost::asio;
+    using tcp = asio::ip::tcp;
+    using net_detail::Listener;
+
+    // Declared before the io_context: sessions still queued in it at shutdown refer to it when destroyed.
+    net_detail::NetContext ctx{hub, options.web_root, options.max_frame_bytes};
+    asio::io_context ioc{1};
+
+    std::string where = options.host + ":" + std::to_string(options.port);
+    boost::system::error_code ec;
+    tcp::resolver resolver(ioc);
+    auto endpoints = resolver.resolve(options.host, std::to_string(options.port), tcp::resolver::passive, ec);
+    if (ec || endpoints.empty()) return "cannot listen on " + where + ": cannot resolve host " + options.host;
+
+    auto listener = std::make_shared<Listener>(ioc, ctx);
+    if (auto why = listener->open(endpoints.begin()->endpoint())) return "cannot listen on " + where + ": " + *why;
+
+    asio::signal_set signals(ioc, SIGINT, SIGTERM);
+    signals.async_wait([&](const boost::system::error_code& wait_ec, int signal) {
+        if (wait_ec) return;
+        log_line(std::string("shutting down on ") + (signal == SIGINT ? "SIGINT" : "SIGTERM"));
+        listener->stop();
+        ioc.stop();
+    });
+
+    on_listening(listener->port());
+    listener->run();
+    ioc.run();
+    return std::nullopt;
+}
+
+} // namespace sb::server

@@ -1,0 +1,26 @@
+// The network side: one io_context thread serving HTTP (static files, /healthz) and WebSocket (/ws) on one
+// port, until SIGINT or SIGTERM. The only header of net/ that the rest of the server includes (no Beast).
+#pragma once
+#include "server/session_hub.h"
+
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace sb::server {
+
+struct ServerOptions {
+    std::string host;
+    int port = 0; // 0: the system picks a free port
+    std::filesystem::path web_root;
+    std::size_t max_frame_bytes = 65536;
+};
+
+// Listens, calls on_listening with the bound port, then serves until a signal. Returns nullopt after a clean
+// shutdown, or a one-line reason when it cannot listen ("cannot listen on 127.0.0.1:8080: address already in use").
+std::optional<std::string> run_server(const ServerOptions& options, SessionHub& hub,
+                                      const std::function<void(unsigned short port)>& on_listening);
+
+} // namespace sb::server

@@ -1,0 +1,445 @@
+// Starts the real switchboard-server and talks to it over HTTP and WebSocket, plus its start-up failures.
+#include "protocol/codec.h"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <poll.h>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+namespace protocol = sb::protocol;
+namespace fs = std::filesystem;
+using tcp = asio::ip::tcp;
+using namespace std::chrono_literals;
+
+namespace {
+
+class TempDir {
+  public:
+    TempDir() {
+        std::string pattern = (fs::temp_directory_path() / "sb-it-XXXXXX").string();
+        if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+        path_ = pattern;
+    }
+    ~TempDir() {
+        std::error_code ec;
+        fs::remove_all(path_, ec);
+    }
+    fs::path operator/(const std::string& name) const { return path_ / name; }
+
+  private:
+    fs::path path_;
+};
+
+// One switchboard-server process: stdout through a pipe, stderr into a file. Killed when destroyed.
+class ServerProcess {
+  public:
+    ServerProcess(const std::vector<std::string>& args, const fs::path& stderr_file) : stderr_file_(stderr_file) {
+        int out[2];
+        if (pipe(out) != 0) throw std::runtime_error("pipe failed");
+        pid_ = fork();
+        if (pid_ < 0) throw std::runtime_error("fork failed");
+        if (pid_ == 0) {
+            dup2(out[1], STDOUT_FILENO);
+            FILE* err = std::fopen(stderr_file.c_str(), "w");
+            if (err) dup2(fileno(err), STDERR_FILENO);
+            close(out[0]);
+            close(out[1]);
+            std::vector<char*> argv;
+            std::string binary = SB_SERVER_BINARY;
+            argv.push_back(binary.data());
+            std::vector<std::string> copy = args;
+            for (auto& a : copy) argv.push_back(a.data());
+            argv.push_back(nullptr);
+            execv(binary.c_str(), argv.data());
+            _exit(127);
+        }
+        close(out[1]);
+        stdout_fd_ = out[0];
+    }
+    ~ServerProcess() {
+        if (pid_ > 0 && !exited_) {
+            kill(pid_, SIGKILL);
+            waitpid(pid_, nullptr, 0);
+        }
+        if (stdout_fd_ >= 0) close(stdout_fd_);
+    }
+
+    // The first stdout line, or nullopt if none came in time.
+    std::optional<std::string> read_line(std::chrono::milliseconds timeout = 15s) {
+        std::string line;
+        auto deadline = std::chrono::steady_clock::now() + timeout;
+        while (std::chrono::steady_clock::now() < deadline) {
+            pollfd p{stdout_fd_, POLLIN, 0};
+            if (poll(&p, 1, 100) <= 0) continue;
+            char c;
+            if (read(stdout_fd_, &c, 1) != 1) return std::nullopt; // EOF: the process ended
+            if (c == '\n') return line;
+            line += c;
+        }
+        return std::nullopt;
+    }
+
+    // The exit status once the process ends, or nullopt after the timeout.
+    std::optional<int> wait_exit(std::chrono::milliseconds timeout = 15s) {
+        auto deadline = std::chrono::steady_clock::now() + timeout;
+        while (std::chrono::steady_clock::now() < deadline) {
+            int status = 0;
+            if (waitpid(pid_, &status, WNOHANG) == pid_) {
+                exited_ = true;
+                return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+            }
+            std::this_thread::sleep_for(20ms);
+        }
+        return std::nullopt;
+    }
+
+    void terminate() { kill(pid_, SIGTERM); }
+
+    std::vector<std::string> stderr_lines() const {
+        std::ifstream in(stderr_file_);
+        std::vector<std::string> lines;
+        for (std::string l; std::getline(in, l);) lines.push_back(l);
+        return lines;
+    }
+
+  private:
+    fs::path stderr_file_;
+    pid_t pid_ = -1;
+    int stdout_fd_ = -1;
+    bool exited_ = false;
+};
+
+const char* valid_config = R"({
+  "listen": {"host": "127.0.0.1", "port": 8080},
+  "limits": {"max_frame_bytes": 4096, "messages_per_second": 50},
+  "sites": [{"id": "demo", "name": "Demo shop", "url": "http://127.0.0.1/demo/"}],
+  "services": [{"id": "sales", "name": "Sales", "language": "en", "tags": ["sales"], "dissuasion_seconds": 90,
+                "site": "demo"}],
+  "agents": [{"login": "alice", "name": "Alice Rossi", "password": "alice-demo", "tags": ["sales"],
+              "languages": ["en"], "capacity": 3}]
+})";
+
+class ServerTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        fs::create_directories(dir / "site/console");
+        std::ofstream(dir / "site/console/console.html") << "<!doctype html><title>console</title>";
+        std::ofstream(dir / "site/console/console.wasm") << "wasm";
+        std::ofstream(dir / "secret.txt") << "secret";
+        write_config(valid_config);
+    }
+    void write_config(const std::string& text) { std::ofstream(dir / "config.json") << text; }
+
+    std::vector<std::string> args(std::vector<std::string> extra = {}) {
+        std::vector<std::string> a{"--config", (dir / "config.json").string(), "--port", "0",
+                                   "--db", (dir / "db/switchboard.db").string(), "--web-root", (dir / "site").string()};
+        a.insert(a.end(), extra.begin(), extra.end());
+        return a;
+    }
+
+    // Starts the server and returns its port from the "listening on" line.
+    unsigned short start() {
+        server.emplace(args(), dir / "stderr.txt");
+        auto line = server->read_line();
+        EXPECT_TRUE(line) << "no listening line; stderr: " << join(server->stderr_lines());
+        std::smatch m;
+        std::string text = line.value_or("");
+        EXPECT_TRUE(std::regex_match(text, m, std::regex(R"(switchboard-server listening on http://127\.0\.0\.1:(\d+))")))
+            << text;
+        return m.empty() ? 0 : static_cast<unsigned short>(std::stoi(m[1]));
+    }
+
+    // Runs the server with `arguments` and expects it to fail at start.
+    std::pair<int, std::vector<std::string>> start_failure(const std::vector<std::string>& arguments) {
+        ServerProcess p(arguments, dir / "stderr.txt");
+        auto code = p.wait_exit();
+        EXPECT_TRUE(code) << "server did not exit";
+        return {code.value_or(-1), p.stderr_lines()};
+    }
+
+    static std::string join(const std::vector<std::string>& lines) {
+        std::string s;
+        for (const auto& l : lines) s += l + "\n";
+        return s;
+    }
+
+    TempDir dir;
+    std::optional<ServerProcess> server;
+};
+
+struct HttpReply {
+    unsigned status = 0;
+    std::string content_type;
+    std::string location;
+    std::string body;
+};
+
+HttpReply http_get(unsigned short port, const std::string& target, http::verb verb = http::verb::get) {
+    asio::io_context ioc;
+    beast::tcp_stream stream(ioc);
+    stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+    http::request<http::empty_body> req{verb, target, 11};
+    req.set(http::field::host, "127.0.0.1");
+    http::write(stream, req);
+    beast::flat_buffer buffer;
+    http::response_parser<http::string_body> parser;
+    parser.skip(verb == http::verb::head);
+    http::read(stream, buffer, parser);
+    auto& res = parser.get();
+    return {res.result_int(), std::string(res[http::field::content_type]), std::string(res[http::field::location]),
+            res.body()};
+}
+
+// A WebSocket client whose reads give up after a timeout instead of hanging the test.
+class WsClient {
+  public:
+    explicit WsClient(unsigned short port) : ws_(ioc_) {
+        beast::get_lowest_layer(ws_).connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+        ws_.handshake("127.0.0.1", "/ws");
+    }
+    void send_text(const std::string& frame) {
+        ws_.text(true);
+        ws_.write(asio::buffer(frame));
+    }
+    void send(const protocol::ClientMessage& m) { send_text(protocol::encode(m)); }
+    void send_binary(const std::string& frame) {
+        ws_.binary(true);
+        ws_.write(asio::buffer(frame));
+    }
+    // The next frame, or the error that ended the connection.
+    std::pair<std::string, beast::error_code> read(std::chrono::seconds timeout = 10s) {
+        beast::flat_buffer buffer;
+        beast::error_code result = asio::error::timed_out;
+        bool done = false;
+        ws_.async_read(buffer, [&](beast::error_code ec, std::size_t) {
+            result = ec;
+            done = true;
+        });
+        ioc_.restart();
+        ioc_.run_for(timeout);
+        if (!done) {
+            beast::get_lowest_layer(ws_).cancel();
+            ioc_.restart();
+            ioc_.run();
+            return {"", asio::error::timed_out};
+        }
+        return {beast::buffers_to_string(buffer.data()), result};
+    }
+    protocol::ServerMessage read_message() {
+        auto [text, ec] = read();
+        EXPECT_FALSE(ec) << ec.message();
+        auto m = protocol::decode_server(text);
+        EXPECT_TRUE(m) << text;
+        return m ? *m : protocol::ServerMessage{protocol::Error{"", "test: undecodable", text}};
+    }
+    template <class T> T read_as() {
+        auto m = read_message();
+        EXPECT_TRUE(std::holds_alternative<T>(m)) << protocol::encode(m);
+        return std::holds_alternative<T>(m) ? std::get<T>(m) : T{};
+    }
+
+  private:
+    asio::io_context ioc_;
+    websocket::stream<beast::tcp_stream> ws_;
+};
+
+} // namespace
+
+TEST_F(ServerTest, AgentLogsInOverWebSocket) {
+    auto port = start();
+    WsClient ws(port);
+    ws.send(protocol::AgentLogin{"c1", "alice", "wrong"});
+    auto refused = ws.read_as<protocol::Error>();
+    EXPECT_EQ(refused.code, protocol::code::bad_credentials);
+    EXPECT_EQ(refused.cid, "c1");
+
+    ws.send(protocol::AgentLogin{"c2", "alice", "alice-demo"});
+    auto welcome = ws.read_as<protocol::Welcome>();
+    EXPECT_EQ(welcome.cid, "c2");
+    EXPECT_EQ(welcome.agent.name, "Alice Rossi");
+    EXPECT_EQ(welcome.agent.status, sb::AgentStatus::paused);
+    EXPECT_EQ(welcome.token.size(), 64u);
+
+    ws.send(protocol::AgentSetStatus{"s1", sb::AgentStatus::ready});
+    auto update = ws.read_as<protocol::AgentUpdate>();
+    EXPECT_EQ(update.cid, "s1");
+    EXPECT_EQ(update.agent.status, sb::AgentStatus::ready);
+
+    ws.send_text("{this is not json");
+    EXPECT_EQ(ws.read_as<protocol::Error>().code, protocol::code::bad_json);
+    ws.send_binary("\x01\x02");
+    EXPECT_EQ(ws.read_as<protocol::Error>().code, protocol::code::bad_json);
+    ws.send(protocol::Ping{"p1"});
+    EXPECT_EQ(ws.read_as<protocol::Pong>().cid, "p1"); // still usable
+
+    WsClient again(port); // a reconnect resumes with the token
+    again.send(protocol::AgentResume{"r1", welcome.token});
+    auto resumed = again.read_as<protocol::Welcome>();
+    EXPECT_EQ(resumed.token, welcome.token);
+    EXPECT_EQ(resumed.agent.status, sb::AgentStatus::ready); // alice's first connection is still open
+}
+
+TEST_F(ServerTest, TooLargeFrameGetsAnErrorThenTheConnectionCloses) {
+    auto port = start();
+    WsClient ws(port);
+    ws.send_text(std::string(5000, ' '));
+    EXPECT_EQ(ws.read_as<protocol::Error>().code, protocol::code::too_large);
+    auto [text, ec] = ws.read();
+    EXPECT_EQ(ec, websocket::error::closed) << ec.message() << " " << text;
+
+    WsClient next(port); // the server is fine
+    next.send(protocol::Ping{"p"});
+    EXPECT_EQ(next.read_as<protocol::Pong>().cid, "p");
+}
+
+TEST_F(ServerTest, ServesStaticFilesAndRefusesTraversal) {
+    auto port = start();
+    auto page = http_get(port, "/console/console.html");
+    EXPECT_EQ(page.status, 200u);
+    EXPECT_EQ(page.content_type, "text/html; charset=utf-8");
+    EXPECT_EQ(page.body, "<!doctype html><title>console</title>");
+    EXPECT_EQ(http_get(port, "/console/console.wasm").content_type, "application/wasm");
+    auto head = http_get(port, "/console/console.html", http::verb::head);
+    EXPECT_EQ(head.status, 200u);
+    EXPECT_TRUE(head.body.empty());
+
+    auto root = http_get(port, "/");
+    EXPECT_EQ(root.status, 302u);
+    EXPECT_EQ(root.location, "/console/");
+    EXPECT_EQ(http_get(port, "/console/").body, page.body);
+    EXPECT_EQ(http_get(port, "/healthz").body, "ok");
+    EXPECT_EQ(http_get(port, "/nothing.js").status, 404u);
+
+    for (auto target : {"/../etc/passwd", "/../secret.txt", "/%2e%2e/secret.txt", "/console/%2E%2E/%2e%2e/secret.txt"}) {
+        auto r = http_get(port, target);
+        EXPECT_TRUE(r.status == 400u || r.status == 404u) << target << " " << r.status;
+        EXPECT_EQ(r.body.find("secret"), std::string::npos) << target;
+        EXPECT_EQ(r.body.find("root:"), std::string::npos) << target;
+    }
+}
+
+TEST_F(ServerTest, StopsCleanlyOnSigterm) {
+    start();
+    server->terminate();
+    EXPECT_EQ(server->wait_exit(), 0);
+}
+
+TEST_F(ServerTest, RefusesAPortAlreadyTaken) {
+    asio::io_context ioc;
+    tcp::acceptor taken(ioc, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    auto port = std::to_string(taken.local_endpoint().port());
+    auto a = args();
+    a[3] = port;
+    auto [code, lines] = start_failure(a);
+    EXPECT_EQ(code, 1);
+    EXPECT_EQ(lines, std::vector<std::string>{"switchboard-server: cannot listen on 127.0.0.1:" + port +
+                                              ": address already in use"});
+}
+
+TEST_F(ServerTest, RefusesAMissingConfigFile) {
+    auto a = args();
+    a[1] = (dir / "missing.json").string();
+    auto [code, lines] = start_failure(a);
+    EXPECT_EQ(code, 2);
+    EXPECT_EQ(lines, std::vector<std::string>{"switchboard-server: config " + a[1] + ": file not found"});
+}
+
+TEST_F(ServerTest, RefusesInvalidJson) {
+    write_config("{\n  \"listen\": {\"port\": 80,}\n}\n");
+    auto [code, lines] = start_failure(args());
+    EXPECT_EQ(code, 2);
+    ASSERT_EQ(lines.size(), 1u) << join(lines);
+    EXPECT_EQ(lines[0].rfind("switchboard-server: config " + (dir / "config.json").string() +
+                                 ": invalid JSON: parse error at line 2, column",
+                             0),
+              0u)
+        << lines[0];
+}
+
+TEST_F(ServerTest, RefusesAnInvalidValue) {
+    std::string text = valid_config;
+    text.replace(text.find("\"dissuasion_seconds\": 90"), 24, "\"dissuasion_seconds\": -5");
+    write_config(text);
+    auto [code, lines] = start_failure(args());
+    EXPECT_EQ(code, 2);
+    EXPECT_EQ(lines, std::vector<std::string>{"switchboard-server: config " + (dir / "config.json").string() +
+                                              ": services[0].dissuasion_seconds must be a positive integer"});
+}
+
+TEST_F(ServerTest, RefusesAMissingWebRoot) {
+    auto a = args();
+    a[7] = (dir / "nosite").string();
+    auto [code, lines] = start_failure(a);
+    EXPECT_EQ(code, 2);
+    EXPECT_EQ(lines, std::vector<std::string>{"switchboard-server: web root " + a[7] +
+                                              " not found (build the console with scripts/run or cmake --build "
+                                              "--preset wasm)"});
+}
+
+TEST_F(ServerTest, RefusesAWebRootWithoutConsole) {
+    fs::remove(dir / "site/console/console.html");
+    auto [code, lines] = start_failure(args());
+    EXPECT_EQ(code, 2);
+    ASSERT_EQ(lines.size(), 1u) << join(lines);
+    EXPECT_NE(lines[0].find("has no console/console.html"), std::string::npos) << lines[0];
+}
+
+TEST_F(ServerTest, RefusesADatabaseItCannotOpen) {
+    fs::create_directories(dir / "adir");
+    auto a = args();
+    a[5] = (dir / "adir").string();
+    auto [code, lines] = start_failure(a);
+    EXPECT_EQ(code, 3);
+    ASSERT_EQ(lines.size(), 1u) << join(lines);
+    EXPECT_EQ(lines[0].rfind("switchboard-server: cannot open database " + a[5] + ": ", 0), 0u) << lines[0];
+}
+
+TEST_F(ServerTest, HashPasswordPrintsAnArgon2idHash) {
+    int in[2], out[2];
+    ASSERT_EQ(pipe(in), 0);
+    ASSERT_EQ(pipe(out), 0);
+    pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        dup2(in[0], STDIN_FILENO);
+        dup2(out[1], STDOUT_FILENO);
+        close(in[1]);
+        close(out[0]);
+        execl(SB_SERVER_BINARY, SB_SERVER_BINARY, "--hash-password", static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    close(in[0]);
+    close(out[1]);
+    ASSERT_EQ(write(in[1], "s3cret\n", 7), 7);
+    close(in[1]);
+    std::string text;
+    char buf[256];
+    for (ssize_t n; (n = read(out[0], buf, sizeof buf)) > 0;) text.append(buf, static_cast<std::size_t>(n));
+    close(out[0]);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    EXPECT_EQ(text.rfind("$argon2id$", 0), 0u) << text;
+    EXPECT_EQ(text.back(), '\n');
+}
