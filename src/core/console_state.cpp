@@ -65,6 +65,7 @@ ConsoleState reduce(ConsoleState s, const Event& e) {
                                           }
                                       },
                                       [&](const protocol::Pong&) {},
+                                      [&](const auto&) {}, // contact messages: issue 4 adds them here
                                   },
                                   m);
                    },

@@ -1,5 +1,7 @@
 #include "protocol/codec.h"
 
+#include "core/service.h"
+
 #include <nlohmann/json.hpp>
 
 namespace sb::protocol {
@@ -18,9 +20,20 @@ struct Refusal {
     std::string message;
 };
 
+[[noreturn]] void refuse_field(const char* key, const std::string& why) {
+    throw Refusal{code::bad_field, std::string("field \"") + key + "\" " + why};
+}
+
+// [SECTION] Reading ------------------------------------------------------------------------------------------
+
 class Reader {
   public:
     explicit Reader(const json& j) : j_(j) {}
+
+    bool has(const char* key) const {
+        auto it = j_.find(key);
+        return it != j_.end() && !it->is_null();
+    }
 
     std::string string(const char* key, std::size_t max_len, bool required = true) const {
         auto it = j_.find(key);
@@ -28,11 +41,9 @@ class Reader {
             if (required) throw Refusal{code::bad_field, std::string("missing field \"") + key + "\""};
             return {};
         }
-        if (!it->is_string()) throw Refusal{code::bad_field, std::string("field \"") + key + "\" must be a string"};
+        if (!it->is_string()) refuse_field(key, "must be a string");
         const auto& s = it->get_ref<const std::string&>();
-        if (s.size() > max_len)
-            throw Refusal{code::bad_field,
-                          std::string("field \"") + key + "\" is longer than " + std::to_string(max_len) + " bytes"};
+        if (s.size() > max_len) refuse_field(key, "is longer than " + std::to_string(max_len) + " bytes");
         return s;
     }
 
@@ -40,30 +51,65 @@ class Reader {
         std::vector<std::string> out;
         auto it = j_.find(key);
         if (it == j_.end() || it->is_null()) return out;
-        if (!it->is_array() || it->size() > max_items)
-            throw Refusal{code::bad_field, std::string("field \"") + key + "\" must be an array of strings"};
+        if (!it->is_array() || it->size() > max_items) refuse_field(key, "must be an array of strings");
         for (const auto& e : *it) {
             if (!e.is_string() || e.get_ref<const std::string&>().size() > max_len)
-                throw Refusal{code::bad_field, std::string("field \"") + key + "\" must be an array of strings"};
+                refuse_field(key, "must be an array of strings");
             out.push_back(e.get<std::string>());
         }
         return out;
     }
 
+    bool boolean(const char* key, bool fallback, bool required = false) const {
+        auto it = j_.find(key);
+        if (it == j_.end() || it->is_null()) {
+            if (required) throw Refusal{code::bad_field, std::string("missing field \"") + key + "\""};
+            return fallback;
+        }
+        if (!it->is_boolean()) refuse_field(key, "must be true or false");
+        return it->get<bool>();
+    }
+
     long long integer(const char* key, long long min, long long max) const {
         auto it = j_.find(key);
-        if (it == j_.end() || !it->is_number_integer())
-            throw Refusal{code::bad_field, std::string("field \"") + key + "\" must be an integer"};
+        if (it == j_.end() || !it->is_number_integer()) refuse_field(key, "must be an integer");
         auto v = it->get<long long>();
-        if (v < min || v > max) throw Refusal{code::bad_field, std::string("field \"") + key + "\" is out of range"};
+        if (v < min || v > max) refuse_field(key, "is out of range");
         return v;
     }
 
-    const json& object(const char* key) const {
+    std::uint64_t sequence(const char* key) const {
         auto it = j_.find(key);
-        if (it == j_.end() || !it->is_object())
-            throw Refusal{code::bad_field, std::string("field \"") + key + "\" must be an object"};
+        if (it == j_.end() || !it->is_number_integer() || (it->is_number_integer() && it->get<long long>() < 0))
+            refuse_field(key, "must be a sequence number (an integer >= 0)");
+        return it->get<std::uint64_t>();
+    }
+
+    std::optional<std::int64_t> optional_time(const char* key) const {
+        if (!has(key)) return std::nullopt;
+        return integer(key, 0, 1LL << 53);
+    }
+
+    const json* object(const char* key, bool required) const {
+        auto it = j_.find(key);
+        if (it == j_.end() || it->is_null()) {
+            if (required) throw Refusal{code::bad_field, std::string("missing field \"") + key + "\""};
+            return nullptr;
+        }
+        if (!it->is_object()) refuse_field(key, "must be an object");
+        return &*it;
+    }
+
+    const json& array(const char* key, std::size_t max_items) const {
+        auto it = j_.find(key);
+        if (it == j_.end() || !it->is_array() || it->size() > max_items) refuse_field(key, "must be an array");
         return *it;
+    }
+
+    template <class E, class Parse> E enumeration(const char* key, Parse parse, const char* allowed) const {
+        auto v = parse(string(key, 32));
+        if (!v) refuse_field(key, std::string("must be one of ") + allowed);
+        return *v;
     }
 
   private:
@@ -71,10 +117,140 @@ class Reader {
 };
 
 AgentStatus read_status(const Reader& r) {
-    auto s = agent_status_from(r.string("status", 16));
-    if (!s) throw Refusal{code::bad_field, "field \"status\" must be ready, paused or offline"};
-    return *s;
+    return r.enumeration<AgentStatus>("status", agent_status_from, "ready, paused, offline");
 }
+
+Page read_page(const json* j) {
+    if (!j) return {};
+    Reader r(*j);
+    return Page{r.string("url", max_url, false), r.string("title", max_title, false)};
+}
+
+Capabilities read_capabilities(const json* j) {
+    if (!j) return {};
+    Reader r(*j);
+    return Capabilities{r.boolean("voice", false), r.boolean("video", false)};
+}
+
+Ref read_ref(const json& j) {
+    Reader r(j);
+    return Ref{r.string("id", max_id), r.string("name", max_name, false)};
+}
+
+ChannelStates read_channels(const json* j) {
+    ChannelStates cs;
+    if (!j) return cs;
+    Reader r(*j);
+    for (Channel c : all_channels) {
+        const std::string key(to_string(c));
+        if (r.has(key.c_str()))
+            cs[c] = r.enumeration<ChannelState>(key.c_str(), channel_state_from,
+                                                "unavailable, available, connecting, active");
+    }
+    return cs;
+}
+
+std::optional<CallbackInfo> read_callback(const json* j, bool phone_required) {
+    if (!j) return std::nullopt;
+    Reader r(*j);
+    CallbackInfo c{r.string("phone", max_phone, phone_required), r.string("when", max_title, false)};
+    if (phone_required && c.phone.empty()) refuse_field("callback.phone", "must not be empty");
+    return c;
+}
+
+std::optional<WebleadInfo> read_weblead(const json* j, bool strict) {
+    if (!j) return std::nullopt;
+    Reader r(*j);
+    WebleadInfo w{r.string("name", max_name, false), r.string("email", max_email, false),
+                  r.string("phone", max_phone, false), r.string("message", max_text, strict)};
+    if (strict) {
+        if (w.message.empty()) refuse_field("weblead.message", "must not be empty");
+        if (w.email.empty() && w.phone.empty()) refuse_field("weblead", "needs an email or a phone number");
+    }
+    return w;
+}
+
+ContactView read_contact(const json& j) {
+    Reader r(j);
+    ContactView c;
+    c.id = r.string("id", max_id);
+    c.type = r.enumeration<ContactType>("type", contact_type_from, "chat, callback, call, video, weblead");
+    c.state = r.enumeration<ContactState>("state", contact_state_from, "pending, assigned, closed");
+    if (const json* s = r.object("service", true)) {
+        Reader sr(*s);
+        c.service = ServiceRef{sr.string("id", max_id), sr.string("name", max_name, false),
+                               sr.string("language", max_language, false)};
+    }
+    if (const json* s = r.object("site", false)) c.site = read_ref(*s);
+    if (const json* cu = r.object("customer", false)) {
+        Reader cr(*cu);
+        c.customer = Customer{cr.string("name", max_name, false), cr.string("country", 8, false),
+                              cr.boolean("returning", false)};
+    }
+    c.origin = read_page(r.object("origin", false));
+    c.page = read_page(r.object("page", false));
+    c.visitor_present = r.boolean("visitor_present", true);
+    c.direct = r.boolean("direct", false);
+    c.direct_agent = r.string("direct_agent", max_id, false);
+    c.created_at = r.integer("created_at", 0, 1LL << 53);
+    c.deadline = r.optional_time("deadline");
+    if (const json* a = r.object("agent", false)) c.agent = read_ref(*a);
+    c.color = r.string("color", 16, false);
+    c.channels = read_channels(r.object("channels", false));
+    if (r.has("outcome")) c.outcome = r.enumeration<Outcome>("outcome", outcome_from, "an outcome");
+    c.seq = r.has("seq") ? r.sequence("seq") : 0;
+    c.callback = read_callback(r.object("callback", false), false);
+    c.weblead = read_weblead(r.object("weblead", false), false);
+    return c;
+}
+
+std::vector<ContactView> read_contacts(const Reader& r, const char* key) {
+    std::vector<ContactView> out;
+    if (!r.has(key)) return out;
+    for (const auto& c : r.array(key, max_list)) {
+        if (!c.is_object()) refuse_field(key, "must hold contact objects");
+        out.push_back(read_contact(c));
+    }
+    return out;
+}
+
+Party read_party(const Reader& r) { return r.enumeration<Party>("from", party_from, "agent, visitor"); }
+
+EventBody read_body(const Reader& r) {
+    const std::string kind = r.string("event", 32);
+    if (kind == "pending") return ev::Pending{r.optional_time("deadline")};
+    if (kind == "assigned") {
+        const json* a = r.object("agent", true);
+        return ev::Assigned{read_ref(*a), read_channels(r.object("channels", false))};
+    }
+    if (kind == "returned") return ev::Returned{};
+    if (kind == "message") return ev::Message{read_party(r), r.string("author", max_name, false), r.string("text", max_text)};
+    if (kind == "read") return ev::Read{read_party(r), r.sequence("up_to")};
+    if (kind == "page") return ev::PageChanged{Page{r.string("url", max_url), r.string("title", max_title, false)}};
+    if (kind == "presence") return ev::Presence{r.boolean("present", true, true)};
+    if (kind == "channel")
+        return ev::ChannelChanged{r.enumeration<Channel>("channel", channel_from, "chat, sharing, voice, video"),
+                                  r.enumeration<ChannelState>("state", channel_state_from,
+                                                              "unavailable, available, connecting, active")};
+    if (kind == "color") return ev::ColorChanged{r.string("color", 16)};
+    if (kind == "link") return ev::Link{r.string("url", max_url)};
+    if (kind == "idle") return ev::Idle{r.boolean("idle", true, true)};
+    if (kind == "closed") return ev::Closed{r.enumeration<Outcome>("outcome", outcome_from, "an outcome")};
+    refuse_field("event", "is not a known event kind");
+}
+
+ContactEvent read_event(const json& j, const std::string& cid) {
+    Reader r(j);
+    ContactEvent e;
+    e.contact = r.string("contact", max_id);
+    e.seq = r.sequence("seq");
+    e.at = r.integer("at", 0, 1LL << 53);
+    e.cid = cid;
+    e.body = read_body(r);
+    return e;
+}
+
+// [SECTION] Writing ------------------------------------------------------------------------------------------
 
 json agent_json(const AgentProfile& a) {
     return json{{"id", a.id},     {"login", a.login},         {"name", a.name},        {"status", to_string(a.status)},
@@ -89,9 +265,94 @@ AgentProfile read_agent(const json& j) {
     a.name = r.string("name", max_name);
     a.status = read_status(r);
     a.tags = r.strings("tags", 256, max_name);
-    a.languages = r.strings("languages", 64, 16);
+    a.languages = r.strings("languages", 64, max_language);
     a.capacity = static_cast<int>(r.integer("capacity", 0, 1000));
     return a;
+}
+
+json page_json(const Page& p) { return json{{"url", p.url}, {"title", p.title}}; }
+json ref_json(const Ref& r) { return json{{"id", r.id}, {"name", r.name}}; }
+
+json channels_json(const ChannelStates& cs) {
+    json j = json::object();
+    for (Channel c : all_channels) j[std::string(to_string(c))] = to_string(cs[c]);
+    return j;
+}
+
+json contact_json(const ContactView& c) {
+    json j{{"id", c.id},
+           {"type", to_string(c.type)},
+           {"state", to_string(c.state)},
+           {"service", {{"id", c.service.id}, {"name", c.service.name}, {"language", c.service.language}}},
+           {"site", ref_json(c.site)},
+           {"customer", {{"name", c.customer.name}, {"country", c.customer.country}, {"returning", c.customer.returning}}},
+           {"origin", page_json(c.origin)},
+           {"page", page_json(c.page)},
+           {"visitor_present", c.visitor_present},
+           {"direct", c.direct},
+           {"created_at", c.created_at},
+           {"deadline", c.deadline ? json(*c.deadline) : json(nullptr)},
+           {"agent", c.agent ? ref_json(*c.agent) : json(nullptr)},
+           {"color", c.color},
+           {"channels", channels_json(c.channels)},
+           {"outcome", c.outcome ? json(to_string(*c.outcome)) : json(nullptr)},
+           {"seq", c.seq}};
+    if (c.direct) j["direct_agent"] = c.direct_agent;
+    if (c.callback) j["callback"] = {{"phone", c.callback->phone}, {"when", c.callback->when}};
+    if (c.weblead)
+        j["weblead"] = {{"name", c.weblead->name},
+                        {"email", c.weblead->email},
+                        {"phone", c.weblead->phone},
+                        {"message", c.weblead->message}};
+    return j;
+}
+
+json contacts_json(const std::vector<ContactView>& cs) {
+    json a = json::array();
+    for (const auto& c : cs) a.push_back(contact_json(c));
+    return a;
+}
+
+void body_into(json& j, const EventBody& b) {
+    j["event"] = event_name(b);
+    std::visit(overloaded{
+                   [&](const ev::Pending& x) { j["deadline"] = x.deadline ? json(*x.deadline) : json(nullptr); },
+                   [&](const ev::Assigned& x) {
+                       j["agent"] = ref_json(x.agent);
+                       j["channels"] = channels_json(x.channels);
+                   },
+                   [&](const ev::Returned&) {},
+                   [&](const ev::Message& x) {
+                       j["from"] = to_string(x.from);
+                       j["author"] = x.author;
+                       j["text"] = x.text;
+                   },
+                   [&](const ev::Read& x) {
+                       j["from"] = to_string(x.from);
+                       j["up_to"] = x.up_to;
+                   },
+                   [&](const ev::PageChanged& x) {
+                       j["url"] = x.page.url;
+                       j["title"] = x.page.title;
+                   },
+                   [&](const ev::Presence& x) { j["present"] = x.present; },
+                   [&](const ev::ChannelChanged& x) {
+                       j["channel"] = to_string(x.channel);
+                       j["state"] = to_string(x.state);
+                   },
+                   [&](const ev::ColorChanged& x) { j["color"] = x.color; },
+                   [&](const ev::Link& x) { j["url"] = x.url; },
+                   [&](const ev::Idle& x) { j["idle"] = x.idle; },
+                   [&](const ev::Closed& x) { j["outcome"] = to_string(x.outcome); },
+               },
+               b);
+}
+
+json event_fields(const ContactEvent& e) {
+    json j{{"contact", e.contact}, {"seq", e.seq}, {"at", e.at}};
+    if (!e.cid.empty()) j["cid"] = e.cid;
+    body_into(j, e.body);
+    return j;
 }
 
 json envelope(std::string_view type, const std::string& cid) {
@@ -99,6 +360,8 @@ json envelope(std::string_view type, const std::string& cid) {
     if (!cid.empty()) j["cid"] = cid;
     return j;
 }
+
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 // Parses the frame and checks the envelope; returns the object and its type.
 std::pair<json, std::string> open_envelope(std::string_view frame, std::string& cid_out) {
@@ -115,11 +378,9 @@ std::pair<json, std::string> open_envelope(std::string_view frame, std::string& 
     return {std::move(j), t->get<std::string>()};
 }
 
-template <class T, class F> Expected<T, DecodeError> guarded(std::string_view frame, F&& body) {
-    std::string cid;
+template <class T, class F> Expected<T, DecodeError> guarded(std::string& cid, F&& body) {
     try {
-        auto [j, type] = open_envelope(frame, cid);
-        return body(j, type, cid);
+        return body();
     } catch (const Refusal& r) {
         return unexpected(DecodeError{cid, r.code, r.message});
     } catch (const json::exception& e) {
@@ -127,7 +388,39 @@ template <class T, class F> Expected<T, DecodeError> guarded(std::string_view fr
     }
 }
 
+[[noreturn]] void unknown(const std::string& type) {
+    throw Refusal{code::unknown_type, "unknown message type \"" + type.substr(0, 64) + "\""};
+}
+
 } // namespace
+
+// [SECTION] Names --------------------------------------------------------------------------------------------
+
+std::string_view to_string(Party p) { return p == Party::agent ? "agent" : "visitor"; }
+
+std::optional<Party> party_from(std::string_view s) {
+    if (s == "agent") return Party::agent;
+    if (s == "visitor") return Party::visitor;
+    return std::nullopt;
+}
+
+std::string_view event_name(const EventBody& b) {
+    return std::visit(overloaded{
+                          [](const ev::Pending&) { return "pending"; },
+                          [](const ev::Assigned&) { return "assigned"; },
+                          [](const ev::Returned&) { return "returned"; },
+                          [](const ev::Message&) { return "message"; },
+                          [](const ev::Read&) { return "read"; },
+                          [](const ev::PageChanged&) { return "page"; },
+                          [](const ev::Presence&) { return "presence"; },
+                          [](const ev::ChannelChanged&) { return "channel"; },
+                          [](const ev::ColorChanged&) { return "color"; },
+                          [](const ev::Link&) { return "link"; },
+                          [](const ev::Idle&) { return "idle"; },
+                          [](const ev::Closed&) { return "closed"; },
+                      },
+                      b);
+}
 
 std::string_view type_of(const ClientMessage& m) {
     return std::visit(overloaded{
@@ -136,6 +429,17 @@ std::string_view type_of(const ClientMessage& m) {
                           [](const AgentSetStatus&) { return "agent.status"; },
                           [](const AgentLogout&) { return "agent.logout"; },
                           [](const Ping&) { return "ping"; },
+                          [](const VisitorHello&) { return "visitor.hello"; },
+                          [](const ContactRequestMsg&) { return "contact.request"; },
+                          [](const ContactClaim&) { return "contact.claim"; },
+                          [](const ContactSend&) { return "contact.send"; },
+                          [](const ContactReadMsg&) { return "contact.read"; },
+                          [](const ContactTyping&) { return "contact.typing"; },
+                          [](const ContactPage&) { return "contact.page"; },
+                          [](const ContactColor&) { return "contact.color"; },
+                          [](const ContactLink&) { return "contact.link"; },
+                          [](const ContactStop&) { return "contact.stop"; },
+                          [](const ContactResume&) { return "contact.resume"; },
                       },
                       m);
 }
@@ -146,82 +450,310 @@ std::string_view type_of(const ServerMessage& m) {
                           [](const AgentUpdate&) { return "agent.update"; },
                           [](const Error&) { return "error"; },
                           [](const Pong&) { return "pong"; },
+                          [](const VisitorWelcome&) { return "visitor.welcome"; },
+                          [](const QueueWaiting&) { return "queue.waiting"; },
+                          [](const ContactSnapshot&) { return "contact.snapshot"; },
+                          [](const ContactEventMsg&) { return "contact.event"; },
+                          [](const ContactTypingNotice&) { return "contact.typing"; },
+                          [](const Ack&) { return "ack"; },
                       },
                       m);
 }
 
+// [SECTION] Encoding -----------------------------------------------------------------------------------------
+
 std::string encode(const ClientMessage& m) {
-    return std::visit(overloaded{
-                          [&](const AgentLogin& x) {
-                              auto j = envelope(type_of(m), x.cid);
-                              j["login"] = x.login;
-                              j["password"] = x.password;
-                              return j;
-                          },
-                          [&](const AgentResume& x) {
-                              auto j = envelope(type_of(m), x.cid);
-                              j["token"] = x.token;
-                              return j;
-                          },
-                          [&](const AgentSetStatus& x) {
-                              auto j = envelope(type_of(m), x.cid);
-                              j["status"] = to_string(x.status);
-                              return j;
-                          },
-                          [&](const AgentLogout& x) { return envelope(type_of(m), x.cid); },
-                          [&](const Ping& x) { return envelope(type_of(m), x.cid); },
-                      },
-                      m)
-        .dump();
+    auto with = [&](const std::string& cid) { return envelope(type_of(m), cid); };
+    return dump(std::visit(
+        overloaded{
+            [&](const AgentLogin& x) {
+                auto j = with(x.cid);
+                j["login"] = x.login;
+                j["password"] = x.password;
+                return j;
+            },
+            [&](const AgentResume& x) {
+                auto j = with(x.cid);
+                j["token"] = x.token;
+                return j;
+            },
+            [&](const AgentSetStatus& x) {
+                auto j = with(x.cid);
+                j["status"] = to_string(x.status);
+                return j;
+            },
+            [&](const AgentLogout& x) { return with(x.cid); },
+            [&](const Ping& x) { return with(x.cid); },
+            [&](const VisitorHello& x) {
+                auto j = with(x.cid);
+                if (x.visitor) j["visitor"] = {{"id", x.visitor->id}, {"secret", x.visitor->secret}};
+                if (!x.name.empty()) j["name"] = x.name;
+                if (!x.language.empty()) j["language"] = x.language;
+                j["page"] = page_json(x.page);
+                j["capabilities"] = {{"voice", x.capabilities.voice}, {"video", x.capabilities.video}};
+                return j;
+            },
+            [&](const ContactRequestMsg& x) {
+                auto j = with(x.cid);
+                j["service"] = x.service;
+                j["contact_type"] = to_string(x.type);
+                if (!x.name.empty()) j["name"] = x.name;
+                if (!x.agent.empty()) j["agent"] = x.agent;
+                j["page"] = page_json(x.page);
+                if (x.callback) j["callback"] = {{"phone", x.callback->phone}, {"when", x.callback->when}};
+                if (x.weblead)
+                    j["weblead"] = {{"name", x.weblead->name},
+                                    {"email", x.weblead->email},
+                                    {"phone", x.weblead->phone},
+                                    {"message", x.weblead->message}};
+                return j;
+            },
+            [&](const ContactClaim& x) {
+                auto j = with(x.cid);
+                if (!x.contact.empty()) j["contact"] = x.contact;
+                return j;
+            },
+            [&](const ContactSend& x) {
+                auto j = with(x.cid);
+                j["contact"] = x.contact;
+                j["text"] = x.text;
+                return j;
+            },
+            [&](const ContactReadMsg& x) {
+                auto j = with(x.cid);
+                j["contact"] = x.contact;
+                j["up_to"] = x.up_to;
+                return j;
+            },
+            [&](const ContactTyping& x) {
+                auto j = with(x.cid);
+                j["contact"] = x.contact;
+                j["typing"] = x.typing;
+                return j;
+            },
+            [&](const ContactPage& x) {
+                auto j = with(x.cid);
+                j["contact"] = x.contact;
+                j["url"] = x.page.url;
+                j["title"] = x.page.title;
+                return j;
+            },
+            [&](const ContactColor& x) {
+                auto j = with(x.cid);
+                j["contact"] = x.contact;
+                j["color"] = x.color;
+                return j;
+            },
+            [&](const ContactLink& x) {
+                auto j = with(x.cid);
+                j["contact"] = x.contact;
+                j["url"] = x.url;
+                return j;
+            },
+            [&](const ContactStop& x) {
+                auto j = with(x.cid);
+                j["contact"] = x.contact;
+                if (x.outcome) j["outcome"] = to_string(*x.outcome);
+                return j;
+            },
+            [&](const ContactResume& x) {
+                auto j = with(x.cid);
+                j["contact"] = x.contact;
+                j["after"] = x.after;
+                return j;
+            },
+        },
+        m));
 }
 
 std::string encode(const ServerMessage& m) {
-    return std::visit(overloaded{
-                          [&](const Welcome& x) {
-                              auto j = envelope(type_of(m), x.cid);
-                              j["token"] = x.token;
-                              j["agent"] = agent_json(x.agent);
-                              return j;
-                          },
-                          [&](const AgentUpdate& x) {
-                              auto j = envelope(type_of(m), x.cid);
-                              j["agent"] = agent_json(x.agent);
-                              return j;
-                          },
-                          [&](const Error& x) {
-                              auto j = envelope(type_of(m), x.cid);
-                              j["code"] = x.code;
-                              j["message"] = x.message;
-                              return j;
-                          },
-                          [&](const Pong& x) { return envelope(type_of(m), x.cid); },
-                      },
-                      m)
-        .dump(-1, ' ', false, json::error_handler_t::replace);
+    auto with = [&](const std::string& cid) { return envelope(type_of(m), cid); };
+    return dump(std::visit(overloaded{
+                               [&](const Welcome& x) {
+                                   auto j = with(x.cid);
+                                   j["token"] = x.token;
+                                   j["agent"] = agent_json(x.agent);
+                                   j["now"] = x.now;
+                                   j["contacts"] = contacts_json(x.contacts);
+                                   return j;
+                               },
+                               [&](const AgentUpdate& x) {
+                                   auto j = with(x.cid);
+                                   j["agent"] = agent_json(x.agent);
+                                   return j;
+                               },
+                               [&](const Error& x) {
+                                   auto j = with(x.cid);
+                                   j["code"] = x.code;
+                                   j["message"] = x.message;
+                                   return j;
+                               },
+                               [&](const Pong& x) { return with(x.cid); },
+                               [&](const VisitorWelcome& x) {
+                                   auto j = with(x.cid);
+                                   j["visitor"] = {{"id", x.visitor.id}, {"secret", x.visitor.secret}};
+                                   j["returning"] = x.returning;
+                                   j["now"] = x.now;
+                                   j["contacts"] = contacts_json(x.contacts);
+                                   return j;
+                               },
+                               [&](const QueueWaiting& x) {
+                                   auto j = with("");
+                                   j["now"] = x.now;
+                                   j["count"] = x.contacts.size();
+                                   j["contacts"] = contacts_json(x.contacts);
+                                   return j;
+                               },
+                               [&](const ContactSnapshot& x) {
+                                   auto j = with(x.cid);
+                                   j["now"] = x.now;
+                                   j["contact"] = contact_json(x.contact);
+                                   json events = json::array();
+                                   for (const auto& e : x.events) events.push_back(event_fields(e));
+                                   j["events"] = std::move(events);
+                                   return j;
+                               },
+                               [&](const ContactEventMsg& x) {
+                                   auto j = with(x.event.cid);
+                                   j.update(event_fields(x.event));
+                                   return j;
+                               },
+                               [&](const ContactTypingNotice& x) {
+                                   auto j = with("");
+                                   j["contact"] = x.contact;
+                                   j["from"] = to_string(x.from);
+                                   j["typing"] = x.typing;
+                                   return j;
+                               },
+                               [&](const Ack& x) {
+                                   auto j = with(x.cid);
+                                   j["contact"] = x.contact;
+                                   j["seq"] = x.seq;
+                                   return j;
+                               },
+                           },
+                           m));
 }
 
+std::string event_to_json(const ContactEvent& e) { return dump(event_fields(e)); }
+
+// [SECTION] Decoding -----------------------------------------------------------------------------------------
+
 Expected<ClientMessage, DecodeError> decode_client(std::string_view frame) {
-    return guarded<ClientMessage>(frame, [](const json& j, const std::string& type,
-                                            const std::string& cid) -> Expected<ClientMessage, DecodeError> {
+    std::string cid;
+    return guarded<ClientMessage>(cid, [&]() -> Expected<ClientMessage, DecodeError> {
+        auto [j, type] = open_envelope(frame, cid);
         Reader r(j);
         if (type == "agent.login") return ClientMessage{AgentLogin{cid, r.string("login", max_login), r.string("password", max_password)}};
         if (type == "agent.resume") return ClientMessage{AgentResume{cid, r.string("token", max_token)}};
         if (type == "agent.status") return ClientMessage{AgentSetStatus{cid, read_status(r)}};
         if (type == "agent.logout") return ClientMessage{AgentLogout{cid}};
         if (type == "ping") return ClientMessage{Ping{cid}};
-        throw Refusal{code::unknown_type, "unknown message type \"" + type.substr(0, 64) + "\""};
+        if (type == "visitor.hello") {
+            VisitorHello h;
+            h.cid = cid;
+            if (const json* v = r.object("visitor", false)) {
+                Reader vr(*v);
+                h.visitor = VisitorIdentity{vr.string("id", max_id), vr.string("secret", max_secret)};
+            }
+            h.name = r.string("name", max_name, false);
+            h.language = r.string("language", max_language, false);
+            h.page = read_page(r.object("page", false));
+            h.capabilities = read_capabilities(r.object("capabilities", false));
+            return ClientMessage{std::move(h)};
+        }
+        if (type == "contact.request") {
+            ContactRequestMsg q;
+            q.cid = cid;
+            q.service = r.string("service", max_id);
+            q.type = r.enumeration<ContactType>("contact_type", contact_type_from, "chat, callback, call, video, weblead");
+            q.name = r.string("name", max_name, false);
+            q.agent = r.string("agent", max_id, false);
+            q.page = read_page(r.object("page", false));
+            q.callback = read_callback(r.object("callback", q.type == ContactType::callback), true);
+            q.weblead = read_weblead(r.object("weblead", q.type == ContactType::weblead), true);
+            return ClientMessage{std::move(q)};
+        }
+        if (type == "contact.claim") return ClientMessage{ContactClaim{cid, r.string("contact", max_id, false)}};
+        if (type == "contact.send") {
+            ContactSend s{cid, r.string("contact", max_id), r.string("text", max_text)};
+            if (s.text.empty()) refuse_field("text", "must not be empty");
+            return ClientMessage{std::move(s)};
+        }
+        if (type == "contact.read") return ClientMessage{ContactReadMsg{cid, r.string("contact", max_id), r.sequence("up_to")}};
+        if (type == "contact.typing")
+            return ClientMessage{ContactTyping{cid, r.string("contact", max_id), r.boolean("typing", false, true)}};
+        if (type == "contact.page")
+            return ClientMessage{ContactPage{cid, r.string("contact", max_id),
+                                             Page{r.string("url", max_url), r.string("title", max_title, false)}}};
+        if (type == "contact.color") {
+            ContactColor c{cid, r.string("contact", max_id), r.string("color", 16)};
+            if (!c.color.empty() && !is_color(c.color)) refuse_field("color", "must be #rrggbb or empty");
+            return ClientMessage{std::move(c)};
+        }
+        if (type == "contact.link") {
+            ContactLink l{cid, r.string("contact", max_id), r.string("url", max_url)};
+            if (l.url.rfind("http://", 0) != 0 && l.url.rfind("https://", 0) != 0)
+                refuse_field("url", "must start with http:// or https://");
+            return ClientMessage{std::move(l)};
+        }
+        if (type == "contact.stop") {
+            ContactStop s{cid, r.string("contact", max_id), std::nullopt};
+            if (r.has("outcome")) s.outcome = r.enumeration<Outcome>("outcome", outcome_from, "an outcome");
+            return ClientMessage{std::move(s)};
+        }
+        if (type == "contact.resume")
+            return ClientMessage{ContactResume{cid, r.string("contact", max_id), r.has("after") ? r.sequence("after") : 0}};
+        unknown(type);
     });
 }
 
 Expected<ServerMessage, DecodeError> decode_server(std::string_view frame) {
-    return guarded<ServerMessage>(frame, [](const json& j, const std::string& type,
-                                            const std::string& cid) -> Expected<ServerMessage, DecodeError> {
+    std::string cid;
+    return guarded<ServerMessage>(cid, [&]() -> Expected<ServerMessage, DecodeError> {
+        auto [j, type] = open_envelope(frame, cid);
         Reader r(j);
-        if (type == "agent.welcome") return ServerMessage{Welcome{cid, r.string("token", max_token), read_agent(r.object("agent"))}};
-        if (type == "agent.update") return ServerMessage{AgentUpdate{cid, read_agent(r.object("agent"))}};
+        if (type == "agent.welcome") {
+            Welcome w{cid, r.string("token", max_token), read_agent(*r.object("agent", true)), 0, {}};
+            if (r.has("now")) w.now = r.integer("now", 0, 1LL << 53);
+            w.contacts = read_contacts(r, "contacts");
+            return ServerMessage{std::move(w)};
+        }
+        if (type == "agent.update") return ServerMessage{AgentUpdate{cid, read_agent(*r.object("agent", true))}};
         if (type == "error") return ServerMessage{Error{cid, r.string("code", 64), r.string("message", 1024, false)}};
         if (type == "pong") return ServerMessage{Pong{cid}};
-        throw Refusal{code::unknown_type, "unknown message type \"" + type.substr(0, 64) + "\""};
+        if (type == "visitor.welcome") {
+            const json* v = r.object("visitor", true);
+            Reader vr(*v);
+            VisitorWelcome w{cid, VisitorIdentity{vr.string("id", max_id), vr.string("secret", max_secret)},
+                             r.boolean("returning", false), r.integer("now", 0, 1LL << 53), read_contacts(r, "contacts")};
+            return ServerMessage{std::move(w)};
+        }
+        if (type == "queue.waiting")
+            return ServerMessage{QueueWaiting{r.integer("now", 0, 1LL << 53), read_contacts(r, "contacts")}};
+        if (type == "contact.snapshot") {
+            ContactSnapshot s{cid, r.integer("now", 0, 1LL << 53), read_contact(*r.object("contact", true)), {}};
+            if (r.has("events"))
+                for (const auto& e : r.array("events", 100000)) {
+                    if (!e.is_object()) refuse_field("events", "must hold event objects");
+                    s.events.push_back(read_event(e, Reader(e).string("cid", max_cid, false)));
+                }
+            return ServerMessage{std::move(s)};
+        }
+        if (type == "contact.event") return ServerMessage{ContactEventMsg{read_event(j, cid)}};
+        if (type == "contact.typing")
+            return ServerMessage{ContactTypingNotice{r.string("contact", max_id), read_party(r), r.boolean("typing", false, true)}};
+        if (type == "ack") return ServerMessage{Ack{cid, r.string("contact", max_id, false), r.has("seq") ? r.sequence("seq") : 0}};
+        unknown(type);
+    });
+}
+
+Expected<ContactEvent, DecodeError> event_from_json(std::string_view text) {
+    std::string cid;
+    return guarded<ContactEvent>(cid, [&]() -> Expected<ContactEvent, DecodeError> {
+        json j = json::parse(text, nullptr, false);
+        if (j.is_discarded() || !j.is_object()) throw Refusal{code::bad_json, "event is not a JSON object"};
+        return read_event(j, Reader(j).string("cid", max_cid, false));
     });
 }
 

@@ -2,9 +2,13 @@
 // is documented in docs/protocol.md; keep the two in step.
 #pragma once
 #include "core/agent.h"
+#include "protocol/contact_view.h"
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 namespace sb::protocol {
 
@@ -22,6 +26,18 @@ inline constexpr const char* bad_credentials = "bad_credentials"; // wrong login
 inline constexpr const char* bad_token = "bad_token";         // session token unknown or expired
 inline constexpr const char* not_logged_in = "not_logged_in"; // command needs a logged-in agent
 inline constexpr const char* internal = "internal";           // the server failed; the command was not applied
+// contacts
+inline constexpr const char* unknown_service = "unknown_service";
+inline constexpr const char* type_not_allowed = "type_not_allowed";
+inline constexpr const char* medium_unsupported = "medium_unsupported";
+inline constexpr const char* unknown_agent = "unknown_agent";
+inline constexpr const char* not_found = "not_found";
+inline constexpr const char* closed = "closed";
+inline constexpr const char* already_taken = "already_taken";
+inline constexpr const char* not_eligible = "not_eligible";
+inline constexpr const char* at_capacity = "at_capacity";
+inline constexpr const char* not_ready = "not_ready";
+inline constexpr const char* nothing_waiting = "nothing_waiting";
 } // namespace code
 
 // --- client -> server ---------------------------------------------------------------------------------
@@ -44,13 +60,86 @@ struct AgentLogout {
 struct Ping {
     std::string cid;
 };
-using ClientMessage = std::variant<AgentLogin, AgentResume, AgentSetStatus, AgentLogout, Ping>;
+
+struct VisitorIdentity {
+    std::string id;
+    std::string secret;
+    bool operator==(const VisitorIdentity&) const = default;
+};
+struct VisitorHello {
+    std::string cid;
+    std::optional<VisitorIdentity> visitor; // from an earlier visitor.welcome
+    std::string name;
+    std::string language;
+    Page page;
+    Capabilities capabilities;
+};
+struct ContactRequestMsg {
+    std::string cid;
+    std::string service;
+    ContactType type = ContactType::chat; // "contact_type" on the wire
+    std::string name;
+    std::string agent; // direct request: only this agent
+    Page page;
+    std::optional<CallbackInfo> callback;
+    std::optional<WebleadInfo> weblead;
+};
+struct ContactClaim {
+    std::string cid;
+    std::string contact; // empty: the longest-waiting one
+};
+struct ContactSend {
+    std::string cid;
+    std::string contact;
+    std::string text;
+};
+struct ContactReadMsg {
+    std::string cid;
+    std::string contact;
+    std::uint64_t up_to = 0;
+};
+struct ContactTyping {
+    std::string cid;
+    std::string contact;
+    bool typing = false;
+};
+struct ContactPage {
+    std::string cid;
+    std::string contact;
+    Page page;
+};
+struct ContactColor {
+    std::string cid;
+    std::string contact;
+    std::string color; // "#rrggbb" or "" for the service default
+};
+struct ContactLink {
+    std::string cid;
+    std::string contact;
+    std::string url;
+};
+struct ContactStop {
+    std::string cid;
+    std::string contact;
+    std::optional<Outcome> outcome;
+};
+struct ContactResume {
+    std::string cid;
+    std::string contact;
+    std::uint64_t after = 0;
+};
+using ClientMessage =
+    std::variant<AgentLogin, AgentResume, AgentSetStatus, AgentLogout, Ping, VisitorHello, ContactRequestMsg,
+                 ContactClaim, ContactSend, ContactReadMsg, ContactTyping, ContactPage, ContactColor, ContactLink,
+                 ContactStop, ContactResume>;
 
 // --- server -> client ---------------------------------------------------------------------------------
 struct Welcome { // reply to agent.login / agent.resume
     std::string cid;
     std::string token; // session token for agent.resume
     AgentProfile agent;
+    std::int64_t now = 0;
+    std::vector<ContactView> contacts; // contacts the agent holds
 };
 struct AgentUpdate { // the agent's own profile or status changed
     std::string cid; // set when it answers an agent.status command
@@ -64,7 +153,38 @@ struct Error {
 struct Pong {
     std::string cid;
 };
-using ServerMessage = std::variant<Welcome, AgentUpdate, Error, Pong>;
+struct VisitorWelcome {
+    std::string cid;
+    VisitorIdentity visitor;
+    bool returning = false;
+    std::int64_t now = 0;
+    std::vector<ContactView> contacts; // the visitor's open contacts
+};
+struct QueueWaiting {
+    std::int64_t now = 0;
+    std::vector<ContactView> contacts; // oldest first; the count is contacts.size()
+};
+struct ContactSnapshot {
+    std::string cid;
+    std::int64_t now = 0;
+    ContactView contact;
+    std::vector<ContactEvent> events;
+};
+struct ContactEventMsg {
+    ContactEvent event;
+};
+struct ContactTypingNotice { // the other party is (not) typing
+    std::string contact;
+    Party from = Party::visitor;
+    bool typing = false;
+};
+struct Ack {
+    std::string cid;
+    std::string contact;
+    std::uint64_t seq = 0;
+};
+using ServerMessage = std::variant<Welcome, AgentUpdate, Error, Pong, VisitorWelcome, QueueWaiting, ContactSnapshot,
+                                   ContactEventMsg, ContactTypingNotice, Ack>;
 
 // The "type" string of each message on the wire.
 std::string_view type_of(const ClientMessage& m);

@@ -20,6 +20,7 @@ for (const browserName of browsersToTest()) {
 
     before(async () => {
       await removeArtifacts(TEST, browserName);
+      await removeArtifacts(`${TEST}-refused`, browserName);
       await removeArtifacts(`${TEST}-failure`, browserName);
       server = await startServer();
       browser = await launch(browserName);
@@ -28,8 +29,11 @@ for (const browserName of browsersToTest()) {
 
     after(async () => {
       // Everything is stopped even when a step failed; each stop is independent of the others.
+      if (page?.e2eLog) await saveArtifact(`${TEST}-${browserName}.page.log`, page.e2eLog.join('\n')).catch(() => {});
       await browser?.close().catch((e) => console.error(`closing ${browserName}: ${e.message}`));
-      await server?.stop().catch((e) => console.error(`stopping the server: ${e.message}`));
+      const exit = await server?.stop().catch((e) => console.error(`stopping the server: ${e.message}`));
+      if (server) await saveArtifact(`${TEST}-${browserName}.server.log`, server.logs()).catch(() => {});
+      if (exit?.forced) console.error('the server ignored SIGTERM and was killed');
     });
 
     it('refuses a wrong password, accepts the right one, and the agent becomes ready', async () => {
@@ -44,6 +48,7 @@ for (const browserName of browsersToTest()) {
         const refused = await waitForState(page,
           (s) => typeof s.loginError === 'string' && s.loginError.length > 0 && s.agent === null && !s.loginPending);
         assert.equal(refused.connection, 'connected', 'a refused login keeps the connection');
+        await screenshot(page, `${TEST}-refused`, browserName);
 
         // Retry. The console may or may not clear the password field after a refusal (it does today, and
         // ImGui keeps an active field's own copy of the text), so empty it whatever it holds: End, then more

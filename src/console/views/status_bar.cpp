@@ -25,7 +25,6 @@ float status_bar(const ConsoleState& s, UiState&, Actions& out) {
     ImGui::SetNextWindowPos(vp->WorkPos);
     ImGui::SetNextWindowSize(ImVec2(vp->WorkSize.x, height));
     ImGui::PushStyleColor(ImGuiCol_WindowBg, theme::chat_box);
-    ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32_WHITE);
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(12, 8));
     ImGui::Begin("##statusbar", nullptr,
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
@@ -42,13 +41,13 @@ float status_bar(const ConsoleState& s, UiState&, Actions& out) {
                         : s.connection == Connection::reconnecting ? "Reconnecting..."
                         : s.connection == Connection::connecting   ? "Connecting..."
                                                                    : "Offline";
-    ImGui::TextUnformatted(words);
+    ImGui::TextColored(ImColor(IM_COL32_WHITE), "%s", words);
     automation::mark("status.connection");
 
     if (s.agent) {
         ImGui::SameLine(0, 24);
         ImGui::AlignTextToFramePadding();
-        ImGui::Text("%s %s", icon::user, s.agent->name.c_str());
+        ImGui::TextColored(ImColor(IM_COL32_WHITE), "%s %s", icon::user, s.agent->name.c_str());
         automation::mark("status.agent");
 
         // Status switch (ready / paused) and log out, right-aligned.
@@ -58,9 +57,11 @@ float status_bar(const ConsoleState& s, UiState&, Actions& out) {
         ImGui::SameLine(ImGui::GetWindowWidth() - toggle_w - logout_w - 32);
         ImGui::PushStyleColor(ImGuiCol_Button, ready ? theme::channel_active : theme::channel_available);
         ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ready ? theme::rgb(0x46b864) : theme::rgb(0x5c626a));
+        ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32_WHITE);
         ImGui::BeginDisabled(s.connection != Connection::connected);
-        if (ImGui::Button(label, ImVec2(toggle_w, 0)))
-            out.push_back(action::SetStatus{ready ? AgentStatus::paused : AgentStatus::ready});
+        const bool toggled = ImGui::Button(label, ImVec2(toggle_w, 0));
+        ImGui::PopStyleColor();
+        if (toggled) out.push_back(action::SetStatus{ready ? AgentStatus::paused : AgentStatus::ready});
         automation::mark("status.toggle");
         if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
             ImGui::SetTooltip("%s", ready ? "You receive new contacts. Click to pause."
@@ -73,7 +74,7 @@ float status_bar(const ConsoleState& s, UiState&, Actions& out) {
     }
     ImGui::End();
     ImGui::PopStyleVar();
-    ImGui::PopStyleColor(2);
+    ImGui::PopStyleColor();
     return height;
 }
 

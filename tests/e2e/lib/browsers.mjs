@@ -1,7 +1,7 @@
 // Browser launching for the end-to-end tests: Debian's chromium and firefox-esr driven by puppeteer-core
 // (Chromium over CDP, Firefox over WebDriver BiDi). Never downloads a browser.
 //
-// Arguments and preferences follow docs "Toolchain facts" in ARCHITECTURE.md. Run under xvfb-run (see
+// Arguments and preferences follow ARCHITECTURE.md, section "Toolchain facts". Run under xvfb-run (see
 // tests/e2e/run): Firefox has WebGL only with an X server, even headless.
 //
 // Firefox-via-puppeteer (WebDriver BiDi) quirks met so far, see also the notes in console.mjs:
@@ -146,6 +146,7 @@ export async function newPage(browser) {
   page.e2eLog = log;
   page.on('console', (msg) => log.push(`[console.${msg.type()}] ${msg.text()}`));
   page.on('pageerror', (err) => log.push(`[pageerror] ${err && err.message ? err.message : err}`));
+  page.on('response', (res) => { if (res.status() >= 400) log.push(`[http ${res.status()}] ${res.url()}`); });
   page.on('requestfailed', (req) => log.push(`[requestfailed] ${req.url()} ${req.failure()?.errorText ?? ''}`));
   return page;
 }

@@ -121,11 +121,26 @@ export async function clickItem(page, name, { timeout = DEFAULT_TIMEOUT } = {}) 
   return r;
 }
 
-/** Clicks the named field and types ASCII text into it. */
+/**
+ * Clicks the named field and types text into it (ASCII, and non-ASCII through the console's hidden textarea).
+ */
 export async function typeInto(page, name, text, { timeout = DEFAULT_TIMEOUT } = {}) {
   await clickItem(page, name, { timeout });
-  await afterFrames(page, 2);
+  await waitForTextFocus(page);
   await page.keyboard.type(text, { delay: 20 });
+}
+
+/**
+ * After a click on a text field the console focuses its hidden <textarea> on its next frame. Keys typed before
+ * reach the canvas, where the glue turns ASCII keys into text, but Chromium sends no key events for non-ASCII
+ * characters (only input events, which a canvas never gets), so wait for the focus. Soft: if the console never
+ * focuses an editable element, carry on after 2 s and let the typed text speak for itself.
+ */
+export async function waitForTextFocus(page, timeout = 2_000) {
+  await page.waitForFunction(() => {
+    const el = document.activeElement;
+    return Boolean(el && (el.tagName === 'TEXTAREA' || el.tagName === 'INPUT' || el.isContentEditable));
+  }, { timeout, polling: POLL_MS }).catch(() => {});
 }
 
 /** Presses one key, held for 50 ms so that ImGui sees it down for at least a frame. */
@@ -153,7 +168,7 @@ export async function chord(page, keys) {
  */
 export async function clearField(page, name, maxLength, { timeout = DEFAULT_TIMEOUT } = {}) {
   await clickItem(page, name, { timeout });
-  await afterFrames(page, 2);
+  await waitForTextFocus(page);
   await press(page, 'End');
   for (let i = 0; i < maxLength; i++) await press(page, 'Backspace');
 }

@@ -88,17 +88,23 @@ export async function startServer({ config, extraAgents, args = [], env = {} } =
     removed = true;
     await fs.rm(dir, { recursive: true, force: true, maxRetries: 3, retryDelay: 100 }).catch(() => {});
   };
+  // Resolves to {code, signal, forced}: forced when the server ignored SIGTERM for STOP_TIMEOUT_MS and was
+  // killed; a clean shutdown is code 0 (or signal SIGTERM if it keeps the default handler).
+  let forced = false;
   const stop = async () => {
     if (!exitInfo) {
       child.kill('SIGTERM');
-      const timer = new Promise((resolve) => setTimeout(resolve, STOP_TIMEOUT_MS, 'timeout'));
-      if ((await Promise.race([exited, timer])) === 'timeout') {
+      let timer;
+      const timeout = new Promise((resolve) => { timer = setTimeout(resolve, STOP_TIMEOUT_MS, 'timeout'); });
+      if ((await Promise.race([exited, timeout])) === 'timeout') {
+        forced = true;
         child.kill('SIGKILL');
-        await exited;
       }
+      clearTimeout(timer);
+      await exited;
     }
     await cleanup();
-    return exitInfo;
+    return { ...exitInfo, forced };
   };
 
   const started = new Promise((resolve, reject) => {
