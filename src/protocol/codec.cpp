@@ -204,6 +204,30 @@ ContactView read_contact(const json& j) {
     return c;
 }
 
+std::vector<ServiceInfo> read_services(const Reader& r) {
+    std::vector<ServiceInfo> out;
+    if (!r.has("services")) return out;
+    for (const auto& j : r.array("services", max_list)) {
+        if (!j.is_object()) refuse_field("services", "must hold service objects");
+        Reader sr(j);
+        ServiceInfo s{sr.string("id", max_id), sr.string("name", max_name, false),
+                      sr.string("language", max_language, false), sr.string("color", 16, false), {}, {}};
+        if (sr.has("colors"))
+            for (const auto& c : sr.array("colors", 64)) {
+                if (!c.is_object()) refuse_field("colors", "must hold {color, meaning} objects");
+                Reader cr(c);
+                s.colors.push_back(ColorMeaning{cr.string("color", 16), cr.string("meaning", max_name, false)});
+            }
+        for (const auto& m : sr.strings("media", 8, 16)) {
+            auto t = contact_type_from(m);
+            if (!t) refuse_field("media", "must hold contact types");
+            s.media.push_back(*t);
+        }
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
 std::vector<ContactView> read_contacts(const Reader& r, const char* key) {
     std::vector<ContactView> out;
     if (!r.has(key)) return out;
@@ -305,6 +329,19 @@ json contact_json(const ContactView& c) {
                         {"phone", c.weblead->phone},
                         {"message", c.weblead->message}};
     return j;
+}
+
+json services_json(const std::vector<ServiceInfo>& ss) {
+    json a = json::array();
+    for (const auto& s : ss) {
+        json colors = json::array();
+        for (const auto& c : s.colors) colors.push_back({{"color", c.color}, {"meaning", c.meaning}});
+        json media = json::array();
+        for (auto t : s.media) media.push_back(to_string(t));
+        a.push_back({{"id", s.id}, {"name", s.name}, {"language", s.language}, {"color", s.color},
+                     {"colors", std::move(colors)}, {"media", std::move(media)}});
+    }
+    return a;
 }
 
 json contacts_json(const std::vector<ContactView>& cs) {
@@ -575,6 +612,7 @@ std::string encode(const ServerMessage& m) {
                                    j["agent"] = agent_json(x.agent);
                                    j["now"] = x.now;
                                    j["contacts"] = contacts_json(x.contacts);
+                                   j["services"] = services_json(x.services);
                                    return j;
                                },
                                [&](const AgentUpdate& x) {
@@ -595,6 +633,7 @@ std::string encode(const ServerMessage& m) {
                                    j["returning"] = x.returning;
                                    j["now"] = x.now;
                                    j["contacts"] = contacts_json(x.contacts);
+                                   j["services"] = services_json(x.services);
                                    return j;
                                },
                                [&](const QueueWaiting& x) {
@@ -714,9 +753,10 @@ Expected<ServerMessage, DecodeError> decode_server(std::string_view frame) {
         auto [j, type] = open_envelope(frame, cid);
         Reader r(j);
         if (type == "agent.welcome") {
-            Welcome w{cid, r.string("token", max_token), read_agent(*r.object("agent", true)), 0, {}};
+            Welcome w{cid, r.string("token", max_token), read_agent(*r.object("agent", true)), 0, {}, {}};
             if (r.has("now")) w.now = r.integer("now", 0, 1LL << 53);
             w.contacts = read_contacts(r, "contacts");
+            w.services = read_services(r);
             return ServerMessage{std::move(w)};
         }
         if (type == "agent.update") return ServerMessage{AgentUpdate{cid, read_agent(*r.object("agent", true))}};
@@ -726,7 +766,8 @@ Expected<ServerMessage, DecodeError> decode_server(std::string_view frame) {
             const json* v = r.object("visitor", true);
             Reader vr(*v);
             VisitorWelcome w{cid, VisitorIdentity{vr.string("id", max_id), vr.string("secret", max_secret)},
-                             r.boolean("returning", false), r.integer("now", 0, 1LL << 53), read_contacts(r, "contacts")};
+                             r.boolean("returning", false), r.integer("now", 0, 1LL << 53), read_contacts(r, "contacts"),
+                             read_services(r)};
             return ServerMessage{std::move(w)};
         }
         if (type == "queue.waiting")

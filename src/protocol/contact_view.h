@@ -31,6 +31,23 @@ struct ServiceRef {
     bool operator==(const ServiceRef&) const = default;
 };
 
+struct ColorMeaning {
+    std::string color; // "#rrggbb"
+    std::string meaning;
+    bool operator==(const ColorMeaning&) const = default;
+};
+
+// A service as clients see it: the widget offers its media, the console shows its colours.
+struct ServiceInfo {
+    std::string id;
+    std::string name;
+    std::string language;
+    std::string color;                // default colour of its contacts
+    std::vector<ColorMeaning> colors; // colours agents may give its contacts, with their meaning
+    std::vector<ContactType> media;   // contact types it offers
+    bool operator==(const ServiceInfo&) const = default;
+};
+
 struct Customer {
     std::string name;
     std::string country; // ISO 3166 alpha-2, empty when unknown

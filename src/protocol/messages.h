@@ -140,6 +140,7 @@ struct Welcome { // reply to agent.login / agent.resume
     AgentProfile agent;
     std::int64_t now = 0;
     std::vector<ContactView> contacts; // contacts the agent holds
+    std::vector<ServiceInfo> services; // the services the agent may answer, with their colours
 };
 struct AgentUpdate { // the agent's own profile or status changed
     std::string cid; // set when it answers an agent.status command
@@ -159,6 +160,7 @@ struct VisitorWelcome {
     bool returning = false;
     std::int64_t now = 0;
     std::vector<ContactView> contacts; // the visitor's open contacts
+    std::vector<ServiceInfo> services; // every service, with the contact types it offers
 };
 struct QueueWaiting {
     std::int64_t now = 0;

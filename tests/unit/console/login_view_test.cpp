@@ -92,7 +92,7 @@ TEST(LoginView, AWrongPasswordShowsAnErrorClearsThePasswordAndAllowsARetry) {
     c.click("login.submit");
     auto m = last_sent(c.transport);
     EXPECT_EQ(std::get<protocol::AgentLogin>(m).password, "alice-demo");
-    c.app.on_message(server(protocol::Welcome{"c2", "tok", alice(), 0, {}}));
+    c.app.on_message(server(protocol::Welcome{"c2", "tok", alice(), 0, {}, {}}));
     c.frames(2);
     EXPECT_FALSE(c.drawn("login.login"));
     EXPECT_TRUE(c.drawn("status.agent"));
@@ -102,7 +102,7 @@ TEST(LoginView, AReconnectResumesTheSessionWithItsToken) {
     headless::Console c;
     c.app.start();
     c.app.on_open();
-    c.app.on_message(server(protocol::Welcome{"c1", "tok-123", alice(), 0, {}}));
+    c.app.on_message(server(protocol::Welcome{"c1", "tok-123", alice(), 0, {}, {}}));
     c.app.on_close();
     c.frames(2);
     EXPECT_EQ(c.app.state().connection, Connection::reconnecting);

@@ -12,7 +12,7 @@ AgentProfile agent(AgentStatus s) { return AgentProfile{"alice", "alice", "Alice
 void log_in(headless::Console& c, AgentStatus s) {
     c.app.start();
     c.app.on_open();
-    c.app.on_message(protocol::encode(protocol::ServerMessage{protocol::Welcome{"c1", "tok", agent(s), 0, {}}}));
+    c.app.on_message(protocol::encode(protocol::ServerMessage{protocol::Welcome{"c1", "tok", agent(s), 0, {}, {}}}));
     c.frames(2);
 }
 } // namespace

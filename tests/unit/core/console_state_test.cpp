@@ -16,7 +16,7 @@ TEST(ConsoleState, OpensThenLogsIn) {
     EXPECT_EQ(s.connection, Connection::connected);
     s = reduce(s, event::LoginSent{});
     EXPECT_TRUE(s.login_pending);
-    s = reduce(s, protocol::ServerMessage{protocol::Welcome{"c1", "tok", alice(), 0, {}}});
+    s = reduce(s, protocol::ServerMessage{protocol::Welcome{"c1", "tok", alice(), 0, {}, {}}});
     ASSERT_TRUE(s.agent);
     EXPECT_EQ(s.agent->name, "Alice Rossi");
     EXPECT_EQ(s.token, "tok");
@@ -36,7 +36,7 @@ TEST(ConsoleState, WrongPasswordShowsAnErrorAndAllowsARetry) {
 
 TEST(ConsoleState, ALoggedInConsoleReconnectsKeepingItsSession) {
     ConsoleState s = reduce(ConsoleState{}, event::SocketOpened{});
-    s = reduce(s, protocol::ServerMessage{protocol::Welcome{"c1", "tok", alice(), 0, {}}});
+    s = reduce(s, protocol::ServerMessage{protocol::Welcome{"c1", "tok", alice(), 0, {}, {}}});
     s = reduce(s, event::SocketClosed{});
     EXPECT_EQ(s.connection, Connection::reconnecting);
     EXPECT_EQ(s.token, "tok");
@@ -48,7 +48,7 @@ TEST(ConsoleState, ALoggedInConsoleReconnectsKeepingItsSession) {
 
 TEST(ConsoleState, AnExpiredSessionReturnsToTheLoginScreen) {
     ConsoleState s = reduce(ConsoleState{}, event::SocketOpened{});
-    s = reduce(s, protocol::ServerMessage{protocol::Welcome{"c1", "tok", alice(), 0, {}}});
+    s = reduce(s, protocol::ServerMessage{protocol::Welcome{"c1", "tok", alice(), 0, {}, {}}});
     s = reduce(s, protocol::ServerMessage{protocol::Error{"r1", protocol::code::bad_token, "unknown token"}});
     EXPECT_FALSE(s.agent);
     EXPECT_TRUE(s.token.empty());
@@ -56,7 +56,7 @@ TEST(ConsoleState, AnExpiredSessionReturnsToTheLoginScreen) {
 }
 
 TEST(ConsoleState, StatusUpdatesReplaceTheProfile) {
-    ConsoleState s = reduce(ConsoleState{}, protocol::ServerMessage{protocol::Welcome{"c1", "tok", alice(), 0, {}}});
+    ConsoleState s = reduce(ConsoleState{}, protocol::ServerMessage{protocol::Welcome{"c1", "tok", alice(), 0, {}, {}}});
     auto ready = alice();
     ready.status = AgentStatus::ready;
     s = reduce(s, protocol::ServerMessage{protocol::AgentUpdate{"c2", ready}});
@@ -77,7 +77,7 @@ TEST(ConsoleState, JsonForTheAutomationBridge) {
     auto j = nlohmann::json::parse(to_json(s));
     EXPECT_EQ(j["connection"], "connected");
     EXPECT_TRUE(j["agent"].is_null());
-    s = reduce(s, protocol::ServerMessage{protocol::Welcome{"c1", "tok", alice(), 0, {}}});
+    s = reduce(s, protocol::ServerMessage{protocol::Welcome{"c1", "tok", alice(), 0, {}, {}}});
     j = nlohmann::json::parse(to_json(s));
     EXPECT_EQ(j["agent"]["name"], "Alice Rossi");
     EXPECT_EQ(j["agent"]["status"], "paused");

@@ -23,14 +23,14 @@ TEST(Codec, ClientMessagesRoundTrip) {
 }
 
 TEST(Codec, ServerMessagesRoundTrip) {
-    std::vector<ServerMessage> all{Welcome{"c1", "tok", alice(), 0, {}}, AgentUpdate{"", alice()},
+    std::vector<ServerMessage> all{Welcome{"c1", "tok", alice(), 0, {}, {}}, AgentUpdate{"", alice()},
                                    Error{"c9", code::bad_credentials, "wrong login or password"}, Pong{"p"}};
     for (const auto& m : all) {
         auto back = decode_server(encode(m));
         ASSERT_TRUE(back) << back.error().message;
         EXPECT_EQ(encode(*back), encode(m));
     }
-    auto w = decode_server(encode(ServerMessage{Welcome{"c1", "tok", alice(), 0, {}}}));
+    auto w = decode_server(encode(ServerMessage{Welcome{"c1", "tok", alice(), 0, {}, {}}}));
     EXPECT_EQ(std::get<Welcome>(*w).agent, alice());
 }
 

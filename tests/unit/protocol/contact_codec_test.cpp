@@ -32,6 +32,12 @@ ContactView full_contact() {
     return c;
 }
 
+ServiceInfo sales() {
+    return ServiceInfo{"sales", "Sales", "en", "#2e86de",
+                       {{"#2e86de", "General inquiry"}, {"#c0392b", "Complaint"}},
+                       {ContactType::chat, ContactType::video, ContactType::weblead}};
+}
+
 std::vector<EventBody> every_body() {
     ChannelStates cs;
     cs[Channel::chat] = ChannelState::active;
@@ -45,8 +51,9 @@ std::vector<EventBody> every_body() {
 
 TEST(ContactCodec, ContactViewsRoundTripThroughEveryMessageThatCarriesThem) {
     std::vector<ServerMessage> all{
-        Welcome{"c1", "tok", AgentProfile{"alice", "alice", "Alice", AgentStatus::ready, {}, {}, 2}, 5, {full_contact()}},
-        VisitorWelcome{"h1", {"v-1", "s3cr3t"}, true, 1764000000000, {full_contact()}},
+        Welcome{"c1", "tok", AgentProfile{"alice", "alice", "Alice", AgentStatus::ready, {}, {}, 2}, 5, {full_contact()},
+                {sales()}},
+        VisitorWelcome{"h1", {"v-1", "s3cr3t"}, true, 1764000000000, {full_contact()}, {sales(), ServiceInfo{}}},
         QueueWaiting{1764000004000, {full_contact(), ContactView{}}},
         ContactSnapshot{"c5", 1764000005000, full_contact(), {}},
     };
@@ -55,6 +62,8 @@ TEST(ContactCodec, ContactViewsRoundTripThroughEveryMessageThatCarriesThem) {
         ASSERT_TRUE(back) << back.error().message << "\n" << encode(m);
         EXPECT_EQ(encode(*back), encode(m));
     }
+    auto w = decode_server(encode(all.front()));
+    EXPECT_EQ(std::get<Welcome>(*w).services.front(), sales());
     auto q = decode_server(encode(ServerMessage{QueueWaiting{1, {full_contact()}}}));
     EXPECT_EQ(std::get<QueueWaiting>(*q).contacts.front(), full_contact());
 }

@@ -86,7 +86,7 @@ TEST(Config, RefusesEachInvalidValueNamingTheField) {
         {"port string", [](json& j) { j["listen"]["port"] = "80"; }, "listen.port must be an integer from 0 to 65535"},
         {"host empty", [](json& j) { j["listen"]["host"] = ""; }, "listen.host must not be empty"},
         {"storage kind", [](json& j) { j["storage"]["kind"] = "postgresql"; },
-         "storage.kind must be \"sqlite\" (the only kind so far)"},
+         "storage.kind must be \"sqlite\" or \"postgres\""},
         {"storage path type", [](json& j) { j["storage"]["path"] = 3; }, "storage.path must be a string"},
         {"web_root type", [](json& j) { j["web_root"] = json::array(); }, "web_root must be a string"},
         {"frame limit small", [](json& j) { j["limits"]["max_frame_bytes"] = 10; },
