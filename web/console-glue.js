@@ -13,4 +13,10 @@ mergeInto(LibraryManager.library, {
   sb_glue_set_clipboard: function (text) {
     Module.sbHost.setClipboard(UTF8ToString(text));
   },
+  sb_glue_open_url: function (url) {
+    Module.sbHost.openUrl(UTF8ToString(url));
+  },
+  sb_glue_announce: function (text) {
+    Module.sbHost.announce(UTF8ToString(text));
+  },
 });

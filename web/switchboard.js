@@ -72,16 +72,28 @@
       listeners.push(() => target.removeEventListener(type, fn, o));
     };
 
+    let frameTimer = 0; // at most one timed frame (countdowns, clocks) is scheduled at a time
     const host = {
+      // sb_frame returns 0 for "another frame now", a delay in ms for "a frame then", -1 for "none".
       requestFrame() {
+        if (frameTimer) {
+          clearTimeout(frameTimer);
+          frameTimer = 0;
+        }
         if (framePending || !Module) return;
         framePending = true;
         requestAnimationFrame((t) => {
           framePending = false;
           const next = Module._sb_frame(t);
           if (next === 0) host.requestFrame();
-          else if (next > 0) setTimeout(() => host.requestFrame(), next);
+          else if (next > 0) frameTimer = setTimeout(() => { frameTimer = 0; host.requestFrame(); }, next);
         });
+      },
+      openUrl(url) {
+        if (/^https?:\/\//i.test(url)) window.open(url, '_blank', 'noopener');
+      },
+      announce(text) {
+        live.textContent = text;
       },
       ready() {
         instance.ready = true;
@@ -111,6 +123,7 @@
         return { x: c.left + r.x, y: c.top + r.y, w: r.w, h: r.h };
       },
       unmount() {
+        if (frameTimer) clearTimeout(frameTimer);
         listeners.splice(0).forEach((off) => off());
         element.removeChild(canvas);
         element.removeChild(text);

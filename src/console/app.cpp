@@ -4,6 +4,7 @@
 #include "console/views/views.h"
 #include "protocol/codec.h"
 
+#include <chrono>
 #include <cstring>
 #include <imgui.h>
 
@@ -13,7 +14,14 @@ template <class... F> struct overloaded : F... {
     using F::operator()...;
 };
 template <class... F> overloaded(F...) -> overloaded<F...>;
+
+std::int64_t system_ms() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
 } // namespace
+
+App::App(Transport& transport) : transport_(transport), clock_(&system_ms) {}
 
 void App::start(std::string resume_token) {
     state_.token = std::move(resume_token);
@@ -23,6 +31,7 @@ void App::start(std::string resume_token) {
 
 void App::on_open() {
     apply(event::SocketOpened{});
+    typing_.clear();
     if (!state_.token.empty()) send(protocol::AgentResume{next_cid(), state_.token});
 }
 
@@ -34,10 +43,11 @@ void App::on_message(std::string_view frame) {
     }
     const bool refused = std::holds_alternative<protocol::Error>(*m) &&
                          std::get<protocol::Error>(*m).code == protocol::code::bad_credentials;
-    apply(*m);
+    apply(event::Received{std::move(*m), clock_()});
     if (refused) { // a refused password is cleared so the agent types it again
         ui_.password.fill('\0');
     }
+    resume_gaps();
 }
 
 void App::on_close() { apply(event::SocketClosed{}); }
@@ -45,6 +55,15 @@ void App::on_close() { apply(event::SocketClosed{}); }
 void App::send(protocol::ClientMessage m) { transport_.send(protocol::encode(m)); }
 
 std::string App::next_cid() { return "c" + std::to_string(++cid_counter_); }
+
+void App::resume_gaps() {
+    if (state_.connection != Connection::connected || !state_.agent) return;
+    for (const auto& h : state_.contacts) {
+        if (!h.resume_needed || h.resume_sent) continue;
+        send(protocol::ContactResume{next_cid(), h.view.id, h.applied_seq});
+        apply(event::ResumeSent{h.view.id});
+    }
+}
 
 void App::run(const Action& a) {
     std::visit(overloaded{
@@ -58,6 +77,47 @@ void App::run(const Action& a) {
                        apply(event::LoggedOut{});
                        ui_.password.fill('\0');
                        ui_.focus_login = true;
+                       ui_.contacts.clear();
+                       typing_.clear();
+                   },
+                   [&](const action::Claim& c) {
+                       apply(event::ClaimSent{});
+                       send(protocol::ContactClaim{next_cid(), c.contact});
+                   },
+                   [&](const action::Expand& x) { apply(event::Expand{x.contact}); },
+                   [&](const action::Send& m) {
+                       if (m.text.empty()) return;
+                       send(protocol::ContactSend{next_cid(), m.contact, m.text});
+                       // A sent message ends the typing notice on the visitor's side by itself.
+                       typing_[m.contact] = TypingSent{false, clock_()};
+                   },
+                   [&](const action::Typing& t) {
+                       auto& last = typing_[t.contact];
+                       const std::int64_t now = clock_();
+                       const bool due = t.typing ? (!last.typing || now - last.at >= typing_repeat_ms) : last.typing;
+                       if (!due) return;
+                       send(protocol::ContactTyping{next_cid(), t.contact, t.typing});
+                       last = TypingSent{t.typing, now};
+                   },
+                   [&](const action::MarkRead& r) {
+                       const HeldContact* h = find_contact(state_, r.contact);
+                       if (!h || r.up_to <= h->agent_read_up_to) return;
+                       send(protocol::ContactReadMsg{next_cid(), r.contact, r.up_to});
+                       apply(event::ReadSent{r.contact, r.up_to});
+                   },
+                   [&](const action::SetColor& c) { send(protocol::ContactColor{next_cid(), c.contact, c.color}); },
+                   [&](const action::PushLink& l) { send(protocol::ContactLink{next_cid(), l.contact, l.url}); },
+                   [&](const action::Stop& s) {
+                       send(protocol::ContactStop{next_cid(), s.contact, Outcome::successful});
+                   },
+                   [&](const action::Dismiss& d) {
+                       apply(event::Dismissed{d.contact});
+                       ui_.contacts.erase(d.contact);
+                       typing_.erase(d.contact);
+                   },
+                   [&](const action::DismissNotice&) { apply(event::NoticeDismissed{}); },
+                   [&](const action::OpenUrl& u) {
+                       if (open_url_) open_url_(u.url);
                    },
                },
                a);
@@ -65,6 +125,8 @@ void App::run(const Action& a) {
 
 void App::draw() {
     automation::begin_frame();
+    ui_.now_ms = clock_();
+    ui_.redraw_in_ms = -1;
     Actions actions;
     if (!state_.agent) {
         views::login(state_, ui_, actions);

@@ -7,6 +7,8 @@
 #include "protocol/messages.h"
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -23,9 +25,14 @@ class Transport {
 
 class App {
   public:
-    explicit App(Transport& transport) : transport_(transport) {}
+    using LocalClock = std::function<std::int64_t()>; // ms since the Unix epoch on this machine
+    using UrlOpener = std::function<void(const std::string&)>;
+
+    explicit App(Transport& transport);
 
     void start(std::string resume_token = {}); // opens the connection (resuming a session when given a token)
+    void set_clock(LocalClock clock) { clock_ = std::move(clock); }
+    void set_url_opener(UrlOpener open) { open_url_ = std::move(open); }
 
     // Platform callbacks.
     void on_open();
@@ -38,18 +45,33 @@ class App {
 
     const ConsoleState& state() const { return state_; }
     UiState& ui() { return ui_; }
+    std::int64_t now_ms() const { return clock_(); }
     // Milliseconds before the platform should call connect() again after a close.
     std::int64_t reconnect_delay_ms() const { return console::reconnect_delay_ms(state_.reconnect_attempt); }
+    // After draw(): ms until something on screen changes by itself (countdowns, clocks), -1 if nothing does.
+    std::int64_t redraw_in_ms() const { return ui_.redraw_in_ms; }
 
   private:
     void apply(const Event& e) { state_ = reduce(std::move(state_), e); }
     void send(protocol::ClientMessage m);
+    void resume_gaps(); // contact.resume for every held contact with a gap
     std::string next_cid();
+
+    struct TypingSent {
+        bool typing = false;
+        std::int64_t at = 0;
+    };
 
     Transport& transport_;
     ConsoleState state_;
     UiState ui_;
+    LocalClock clock_;
+    UrlOpener open_url_;
+    std::map<std::string, TypingSent, std::less<>> typing_;
     std::uint64_t cid_counter_ = 0;
 };
+
+// Typing notices: at most one "typing" per this many ms per contact (the server relays at most 2 a second).
+inline constexpr std::int64_t typing_repeat_ms = 3000;
 
 } // namespace sb::console

@@ -16,8 +16,9 @@ std::map<std::string, Rect, std::less<>>& items() {
 
 void begin_frame() { items().clear(); }
 
-void mark(std::string_view name) {
-    ImVec2 min = ImGui::GetItemRectMin(), max = ImGui::GetItemRectMax();
+void mark(std::string_view name) { mark_rect(name, ImGui::GetItemRectMin(), ImGui::GetItemRectMax()); }
+
+void mark_rect(std::string_view name, ImVec2 min, ImVec2 max) {
     // Only the part inside the window's clip rectangle can be clicked.
     ImVec2 clip_min = ImGui::GetWindowDrawList()->GetClipRectMin();
     ImVec2 clip_max = ImGui::GetWindowDrawList()->GetClipRectMax();

@@ -1,6 +1,7 @@
 // The automation bridge's view side: views name the items tests may click, and the bridge reports where
 // ImGui drew them (window.switchboard.locate(name) in the browser).
 #pragma once
+#include <imgui.h>
 #include <string>
 #include <string_view>
 
@@ -8,6 +9,7 @@ namespace sb::console::automation {
 
 void begin_frame();             // forget the previous frame's items
 void mark(std::string_view name); // record the last ImGui item's rectangle under this name
+void mark_rect(std::string_view name, ImVec2 min, ImVec2 max); // record a rectangle (a window, a region)
 // {"x":..,"y":..,"w":..,"h":..} in display (CSS) pixels, or "null" when the item was not drawn.
 std::string locate_json(std::string_view name);
 bool drawn(std::string_view name);

@@ -5,6 +5,8 @@
 #define ImDrawIdx unsigned int
 #define IMGUI_DISABLE_OBSOLETE_FUNCTIONS
 #define IMGUI_DISABLE_OBSOLETE_KEYIO
+// 32-bit characters: emoji and every other code point beyond U+FFFF survive input and rendering.
+#define IMGUI_USE_WCHAR32
 
 #ifdef SB_IMGUI_ASSERTS_THROW
 // Native test builds: a Begin/End or ID mistake fails the test instead of aborting the process.

@@ -9,6 +9,312 @@ template <class... F> struct overloaded : F... {
     using F::operator()...;
 };
 template <class... F> overloaded(F...) -> overloaded<F...>;
+
+using protocol::ContactEvent;
+using protocol::Party;
+
+HeldContact* find_held(ConsoleState& s, std::string_view id) {
+    for (auto& c : s.contacts)
+        if (c.view.id == id) return &c;
+    return nullptr;
+}
+
+void recount_unread(HeldContact& h) {
+    int n = 0;
+    for (auto it = h.transcript.rbegin(); it != h.transcript.rend() && it->seq > h.agent_read_up_to; ++it)
+        if (it->kind == TranscriptEntry::Kind::message && it->from == Party::visitor) ++n;
+    h.unread = n;
+}
+
+std::string outcome_note(Outcome o) {
+    switch (o) {
+    case Outcome::successful: return "Contact closed";
+    case Outcome::no_interaction: return "Contact closed (no interaction)";
+    case Outcome::dissuaded: return "Contact dissuaded";
+    case Outcome::abandoned: return "The visitor left";
+    case Outcome::cancelled: return "The visitor cancelled";
+    case Outcome::unfinalized: return "Contact ended";
+    }
+    return "Contact closed";
+}
+
+// Applies one event to a held contact. live: the event is newer than the contact object we hold, so the
+// object changes too; otherwise (events of a snapshot, whose object is already current) only the transcript
+// and the derived flags do. Returns true when the event is news worth flashing a collapsed panel for.
+bool apply_event(HeldContact& h, const ContactEvent& e, bool live) {
+    auto& v = h.view;
+    bool news = false;
+    std::visit(overloaded{
+                   [&](const protocol::ev::Pending& p) {
+                       if (live) {
+                           v.state = ContactState::pending;
+                           v.deadline = p.deadline;
+                       }
+                   },
+                   [&](const protocol::ev::Assigned& a) {
+                       h.started_at = e.at;
+                       if (live) {
+                           v.state = ContactState::assigned;
+                           v.agent = a.agent;
+                           v.channels = a.channels;
+                           v.deadline.reset();
+                       }
+                   },
+                   [&](const protocol::ev::Returned&) {
+                       if (live) v.state = ContactState::pending;
+                   },
+                   [&](const protocol::ev::Message& m) {
+                       h.transcript.push_back(
+                           TranscriptEntry{TranscriptEntry::Kind::message, e.seq, e.at, m.from, m.author, m.text});
+                       if (m.from == Party::visitor) {
+                           h.last_visitor_message = e.seq;
+                           h.visitor_typing = false;
+                           news = true;
+                       }
+                       h.idle = false;
+                   },
+                   [&](const protocol::ev::Read& r) {
+                       if (r.from == Party::agent)
+                           h.agent_read_up_to = std::max(h.agent_read_up_to, r.up_to);
+                       else
+                           h.visitor_read_up_to = std::max(h.visitor_read_up_to, r.up_to);
+                   },
+                   [&](const protocol::ev::PageChanged& p) {
+                       if (live) v.page = p.page;
+                       h.transcript.push_back(TranscriptEntry{TranscriptEntry::Kind::note, e.seq, e.at, Party::visitor,
+                                                              {}, "Visitor is on " + (p.page.title.empty() ? p.page.url : p.page.title)});
+                   },
+                   [&](const protocol::ev::Presence& p) {
+                       if (live) v.visitor_present = p.present;
+                       if (!p.present) h.visitor_typing = false;
+                       news = true;
+                   },
+                   [&](const protocol::ev::ChannelChanged& c) {
+                       if (live) v.channels[c.channel] = c.state;
+                       news = true;
+                   },
+                   [&](const protocol::ev::ColorChanged& c) {
+                       if (live) v.color = c.color;
+                   },
+                   [&](const protocol::ev::Link& l) {
+                       h.transcript.push_back(
+                           TranscriptEntry{TranscriptEntry::Kind::link, e.seq, e.at, Party::agent, {}, l.url});
+                   },
+                   [&](const protocol::ev::Idle& i) { h.idle = i.idle; },
+                   [&](const protocol::ev::Closed& c) {
+                       h.closed_at = e.at;
+                       h.visitor_typing = false;
+                       if (live) {
+                           v.state = ContactState::closed;
+                           v.outcome = c.outcome;
+                       }
+                       h.transcript.push_back(TranscriptEntry{TranscriptEntry::Kind::note, e.seq, e.at, Party::visitor,
+                                                              {}, outcome_note(c.outcome)});
+                       news = true;
+                   },
+               },
+               e.body);
+    h.applied_seq = std::max(h.applied_seq, e.seq);
+    if (live) v.seq = std::max(v.seq, e.seq);
+    return news;
+}
+
+// Applies the held-back events that follow applied_seq without a gap; a gap left means a resume is needed.
+bool drain_held_back(HeldContact& h) {
+    bool news = false;
+    std::sort(h.held_back.begin(), h.held_back.end(),
+              [](const ContactEvent& a, const ContactEvent& b) { return a.seq < b.seq; });
+    std::size_t i = 0;
+    for (; i < h.held_back.size(); ++i) {
+        const auto& e = h.held_back[i];
+        if (e.seq <= h.applied_seq) continue;
+        if (e.seq != h.applied_seq + 1) break;
+        news |= apply_event(h, e, e.seq > h.view.seq);
+    }
+    h.held_back.erase(h.held_back.begin(), h.held_back.begin() + static_cast<std::ptrdiff_t>(i));
+    if (!h.held_back.empty() && !h.resume_needed) {
+        h.resume_needed = true;
+        h.resume_sent = false;
+    }
+    return news;
+}
+
+void mark_news(ConsoleState& s, HeldContact& h, bool news) {
+    if (news && s.expanded != h.view.id) h.flashing = true;
+    recount_unread(h);
+}
+
+bool is_mine(const ConsoleState& s, const protocol::ContactView& c) {
+    return s.agent && c.agent && c.agent->id == s.agent->id;
+}
+
+void learn_service_color(ConsoleState& s, const protocol::ContactView& c) {
+    if (!c.service.id.empty() && !c.color.empty()) s.service_colors.emplace(c.service.id, c.color);
+}
+
+void on_snapshot(ConsoleState& s, const protocol::ContactSnapshot& snap) {
+    const auto& c = snap.contact;
+    HeldContact* h = find_held(s, c.id);
+    if (!h) {
+        if (c.state != ContactState::assigned || !is_mine(s, c)) return;
+        s.contacts.push_back(HeldContact{});
+        h = &s.contacts.back();
+        h->started_at = snap.now;
+        // A full history without a colour event shows the service's default colour.
+        const bool full = snap.events.empty() || snap.events.front().seq <= 1;
+        const bool recolored = std::any_of(snap.events.begin(), snap.events.end(), [](const ContactEvent& e) {
+            return std::holds_alternative<protocol::ev::ColorChanged>(e.body);
+        });
+        if (full && !recolored) learn_service_color(s, c);
+        // The contact the agent just took (or the first one) opens.
+        if (!snap.cid.empty() || s.expanded.empty()) s.expanded = c.id;
+    }
+    h->view = c;
+    bool news = false;
+    for (const auto& e : snap.events)
+        if (e.seq > h->applied_seq) news |= apply_event(*h, e, false);
+    h->resume_needed = false;
+    h->resume_sent = false;
+    news |= drain_held_back(*h);
+    // The contact object is current: nothing before its seq can be asked for again (a truncated history).
+    if (h->applied_seq < c.seq) {
+        h->applied_seq = c.seq;
+        std::erase_if(h->held_back, [&](const ContactEvent& e) { return e.seq <= c.seq; });
+        news |= drain_held_back(*h);
+    }
+    if (c.state == ContactState::closed && h->closed_at == 0) h->closed_at = snap.now;
+    mark_news(s, *h, news);
+}
+
+void on_event(ConsoleState& s, const ContactEvent& e) {
+    HeldContact* h = find_held(s, e.contact);
+    if (!h || e.seq <= h->applied_seq) return; // not ours, or already applied
+    if (std::holds_alternative<protocol::ev::Returned>(e.body) ||
+        (std::holds_alternative<protocol::ev::Pending>(e.body) && h->view.state == ContactState::assigned)) {
+        // The server gave the contact back to the queue: this agent no longer holds it.
+        const std::string id = h->view.id;
+        std::erase_if(s.contacts, [&](const HeldContact& c) { return c.view.id == id; });
+        if (s.expanded == id) s.expanded.clear();
+        return;
+    }
+    if (e.seq != h->applied_seq + 1) { // a gap: keep it for later and ask for what is missing
+        if (std::none_of(h->held_back.begin(), h->held_back.end(), [&](const ContactEvent& x) { return x.seq == e.seq; }))
+            h->held_back.push_back(e);
+        if (!h->resume_needed) {
+            h->resume_needed = true;
+            h->resume_sent = false;
+        }
+        return;
+    }
+    bool news = apply_event(*h, e, e.seq > h->view.seq);
+    news |= drain_held_back(*h);
+    if (h->held_back.empty()) h->resume_needed = false;
+    mark_news(s, *h, news);
+}
+
+void on_welcome(ConsoleState& s, const protocol::Welcome& w) {
+    // Held contacts the server no longer gives us were lost (returned to the queue): drop them, except closed
+    // ones, which stay until the agent dismisses them.
+    std::erase_if(s.contacts, [&](const HeldContact& h) {
+        if (h.view.state == ContactState::closed) return false;
+        return std::none_of(w.contacts.begin(), w.contacts.end(),
+                            [&](const protocol::ContactView& c) { return c.id == h.view.id; });
+    });
+    for (const auto& c : w.contacts) {
+        HeldContact* h = find_held(s, c.id);
+        if (!h) {
+            s.contacts.push_back(HeldContact{});
+            h = &s.contacts.back();
+            h->view = c;
+            h->started_at = w.now;
+            if (s.expanded.empty()) s.expanded = c.id;
+        }
+        if (c.seq > h->applied_seq) { // missed events (or a new replica): ask for them
+            h->resume_needed = true;
+            h->resume_sent = false;
+        }
+    }
+    if (!s.expanded.empty() && !find_held(s, s.expanded)) s.expanded.clear();
+}
+
+std::string notice_for(const protocol::Error& err) {
+    namespace c = protocol::code;
+    if (err.code == c::already_taken) return "Another agent took that contact first.";
+    if (err.code == c::not_eligible) return "You cannot take that contact.";
+    if (err.code == c::at_capacity) return "You already hold as many contacts as you can.";
+    if (err.code == c::not_ready) return "Switch to Ready to take contacts.";
+    if (err.code == c::nothing_waiting) return "Nobody is waiting.";
+    if (err.code == c::not_found) return "That contact is no longer there.";
+    if (err.code == c::closed) return "That contact is closed.";
+    return {};
+}
+
+void on_server(ConsoleState& s, const protocol::ServerMessage& m, std::int64_t local_ms, bool has_local) {
+    auto clock = [&](std::int64_t now) {
+        if (now > 0) s.server_offset_ms = has_local ? now - local_ms : 0;
+    };
+    std::visit(overloaded{
+                   [&](const protocol::Welcome& w) {
+                       s.agent = w.agent;
+                       s.token = w.token;
+                       s.login_pending = false;
+                       s.login_error.clear();
+                       clock(w.now);
+                       s.services = w.services;
+                       on_welcome(s, w);
+                   },
+                   [&](const protocol::AgentUpdate& u) { s.agent = u.agent; },
+                   [&](const protocol::Error& err) {
+                       if (err.code == protocol::code::bad_credentials) {
+                           s.login_pending = false;
+                           s.login_error = err.message.empty() ? "Wrong login or password" : err.message;
+                       } else if (err.code == protocol::code::bad_token) {
+                           // The session is gone (server restarted or logged out): log in again.
+                           s.agent.reset();
+                           s.token.clear();
+                           s.login_pending = false;
+                           s.login_error = "Your session has ended; please log in again";
+                           s.contacts.clear();
+                           s.waiting.clear();
+                           s.expanded.clear();
+                       } else {
+                           s.last_error = err.code + ": " + err.message;
+                           if (auto n = notice_for(err); !n.empty()) {
+                               s.notice = std::move(n);
+                               s.notice_at = local_ms;
+                           }
+                       }
+                   },
+                   [&](const protocol::Pong&) {},
+                   [&](const protocol::VisitorWelcome&) {},
+                   [&](const protocol::QueueWaiting& q) {
+                       clock(q.now);
+                       s.waiting = q.contacts;
+                       for (const auto& c : s.waiting) learn_service_color(s, c);
+                   },
+                   [&](const protocol::ContactSnapshot& snap) {
+                       clock(snap.now);
+                       on_snapshot(s, snap);
+                   },
+                   [&](const protocol::ContactEventMsg& e) { on_event(s, e.event); },
+                   [&](const protocol::ContactTypingNotice& t) {
+                       if (t.from != Party::visitor) return;
+                       if (HeldContact* h = find_held(s, t.contact)) h->visitor_typing = t.typing;
+                   },
+                   [&](const protocol::Ack&) {},
+               },
+               m);
+}
+
+std::int64_t now_of(const protocol::ServerMessage& m) {
+    return std::visit(overloaded{
+                          [](const protocol::Welcome& w) { return w.now; },
+                          [](const protocol::QueueWaiting& q) { return q.now; },
+                          [](const protocol::ContactSnapshot& c) { return c.now; },
+                          [](const auto&) -> std::int64_t { return 0; },
+                      },
+                      m);
+}
 } // namespace
 
 std::string_view to_string(Connection c) {
@@ -32,6 +338,7 @@ ConsoleState reduce(ConsoleState s, const Event& e) {
                        s.connection = s.agent ? Connection::reconnecting : Connection::connecting;
                        s.login_pending = false;
                        ++s.reconnect_attempt;
+                       for (auto& h : s.contacts) h.resume_sent = false;
                    },
                    [&](const event::LoginSent&) {
                        s.login_pending = true;
@@ -40,35 +347,32 @@ ConsoleState reduce(ConsoleState s, const Event& e) {
                    [&](const event::LoggedOut&) {
                        s.agent.reset();
                        s.token.clear();
+                       s.contacts.clear();
+                       s.waiting.clear();
+                       s.expanded.clear();
+                       s.notice.clear();
                    },
-                   [&](const protocol::ServerMessage& m) {
-                       std::visit(overloaded{
-                                      [&](const protocol::Welcome& w) {
-                                          s.agent = w.agent;
-                                          s.token = w.token;
-                                          s.login_pending = false;
-                                          s.login_error.clear();
-                                      },
-                                      [&](const protocol::AgentUpdate& u) { s.agent = u.agent; },
-                                      [&](const protocol::Error& err) {
-                                          if (err.code == protocol::code::bad_credentials) {
-                                              s.login_pending = false;
-                                              s.login_error = err.message.empty() ? "Wrong login or password" : err.message;
-                                          } else if (err.code == protocol::code::bad_token) {
-                                              // The session is gone (server restarted or logged out): log in again.
-                                              s.agent.reset();
-                                              s.token.clear();
-                                              s.login_pending = false;
-                                              s.login_error = "Your session has ended; please log in again";
-                                          } else {
-                                              s.last_error = err.code + ": " + err.message;
-                                          }
-                                      },
-                                      [&](const protocol::Pong&) {},
-                                      [&](const auto&) {}, // contact messages: issue 4 adds them here
-                                  },
-                                  m);
+                   [&](const protocol::ServerMessage& m) { on_server(s, m, now_of(m), false); },
+                   [&](const event::Received& r) { on_server(s, r.message, r.local_ms, true); },
+                   [&](const event::ClaimSent&) { s.notice.clear(); },
+                   [&](const event::Expand& x) {
+                       s.expanded = x.contact;
+                       if (HeldContact* h = find_held(s, x.contact)) h->flashing = false;
                    },
+                   [&](const event::ReadSent& r) {
+                       if (HeldContact* h = find_held(s, r.contact)) {
+                           h->agent_read_up_to = std::max(h->agent_read_up_to, r.up_to);
+                           recount_unread(*h);
+                       }
+                   },
+                   [&](const event::ResumeSent& r) {
+                       if (HeldContact* h = find_held(s, r.contact)) h->resume_sent = true;
+                   },
+                   [&](const event::Dismissed& d) {
+                       std::erase_if(s.contacts, [&](const HeldContact& h) { return h.view.id == d.contact; });
+                       if (s.expanded == d.contact) s.expanded = s.contacts.empty() ? "" : s.contacts.front().view.id;
+                   },
+                   [&](const event::NoticeDismissed&) { s.notice.clear(); },
                },
                e);
     return s;
@@ -81,8 +385,40 @@ std::int64_t reconnect_delay_ms(int attempt) {
     return std::min<std::int64_t>(d, 10'000);
 }
 
-std::string to_json(const ConsoleState& s) {
-    nlohmann::json j{
+double dissuasion_progress(std::int64_t created_at, std::optional<std::int64_t> deadline, std::int64_t now) {
+    if (!deadline) return 0.0;
+    if (*deadline <= created_at) return 1.0;
+    const double f = static_cast<double>(now - created_at) / static_cast<double>(*deadline - created_at);
+    return f < 0.0 ? 0.0 : f > 1.0 ? 1.0 : f;
+}
+
+const HeldContact* find_contact(const ConsoleState& s, std::string_view id) {
+    for (const auto& c : s.contacts)
+        if (c.view.id == id) return &c;
+    return nullptr;
+}
+
+const protocol::ContactView* find_waiting(const ConsoleState& s, std::string_view id) {
+    for (const auto& c : s.waiting)
+        if (c.id == id) return &c;
+    return nullptr;
+}
+
+const protocol::ServiceInfo* find_service(const ConsoleState& s, std::string_view id) {
+    for (const auto& x : s.services)
+        if (x.id == id) return &x;
+    return nullptr;
+}
+
+std::string default_color(const ConsoleState& s, std::string_view service_id) {
+    if (const auto* x = find_service(s, service_id); x && !x->color.empty()) return x->color;
+    auto it = s.service_colors.find(std::string(service_id));
+    return it != s.service_colors.end() ? it->second : std::string();
+}
+
+std::string to_json(const ConsoleState& s, std::int64_t local_ms) {
+    using nlohmann::json;
+    json j{
         {"connection", to_string(s.connection)},
         {"loginPending", s.login_pending},
         {"loginError", s.login_error},
@@ -97,6 +433,73 @@ std::string to_json(const ConsoleState& s) {
     } else {
         j["agent"] = nullptr;
     }
+    const std::int64_t now = local_ms > 0 ? server_now(s, local_ms) : 0;
+    json waiting = json::array();
+    for (const auto& c : s.waiting) {
+        const std::int64_t at = now > 0 ? now : c.created_at;
+        waiting.push_back({{"id", c.id},
+                           {"customer", c.customer.name},
+                           {"country", c.customer.country},
+                           {"returning", c.customer.returning},
+                           {"direct", c.direct},
+                           {"type", to_string(c.type)},
+                           {"service", c.service.name},
+                           {"serviceId", c.service.id},
+                           {"language", c.service.language},
+                           {"site", c.site.name},
+                           {"createdAt", c.created_at},
+                           {"deadline", c.deadline ? json(*c.deadline) : json(nullptr)},
+                           {"progress", dissuasion_progress(c.created_at, c.deadline, at)}});
+    }
+    j["waiting"] = {{"count", s.waiting.size()}, {"contacts", std::move(waiting)}};
+
+    json contacts = json::array();
+    for (const auto& h : s.contacts) {
+        const auto& v = h.view;
+        json channels = json::object();
+        for (Channel ch : all_channels) channels[std::string(to_string(ch))] = to_string(v.channels[ch]);
+        int messages = 0;
+        for (const auto& t : h.transcript)
+            if (t.kind == TranscriptEntry::Kind::message) ++messages;
+        json recent = json::array();
+        const std::size_t first = h.transcript.size() > 10 ? h.transcript.size() - 10 : 0;
+        for (std::size_t i = first; i < h.transcript.size(); ++i) {
+            const auto& t = h.transcript[i];
+            recent.push_back({{"seq", t.seq},
+                              {"kind", t.kind == TranscriptEntry::Kind::message ? "message"
+                                       : t.kind == TranscriptEntry::Kind::link  ? "link"
+                                                                                : "note"},
+                              {"from", protocol::to_string(t.from)},
+                              {"text", t.text},
+                              {"read", t.from == Party::agent && t.seq <= h.visitor_read_up_to}});
+        }
+        const bool closed = v.state == ContactState::closed;
+        contacts.push_back({{"id", v.id},
+                            {"customer", v.customer.name},
+                            {"type", to_string(v.type)},
+                            {"state", to_string(v.state)},
+                            {"outcome", v.outcome ? json(to_string(*v.outcome)) : json(nullptr)},
+                            {"channels", std::move(channels)},
+                            {"color", v.color},
+                            {"unread", h.unread},
+                            {"typing", h.visitor_typing},
+                            {"messages", messages},
+                            {"expanded", s.expanded == v.id},
+                            {"flashing", h.flashing},
+                            {"status",
+                             {{"changingPage", !v.visitor_present && !closed},
+                              {"typing", h.visitor_typing},
+                              {"unread", h.unread > 0},
+                              {"idle", h.idle},
+                              {"closed", closed}}},
+                            {"visitorReadUpTo", h.visitor_read_up_to},
+                            {"agentReadUpTo", h.agent_read_up_to},
+                            {"page", v.page.url},
+                            {"recent", std::move(recent)}});
+    }
+    j["contacts"] = std::move(contacts);
+    j["expanded"] = s.expanded.empty() ? json(nullptr) : json(s.expanded);
+    j["notice"] = s.notice;
     return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

@@ -1,18 +1,53 @@
 // The agent console's state, as a pure value updated by reduce(state, event). The console's views only read
-// it; everything that changes it is an event: something the server said, or the socket opening or closing.
+// it; everything that changes it is an event: something the server said (with the local time it arrived),
+// the socket opening or closing, or a local decision of the agent that the state records (which panel is
+// expanded, what was marked read).
 #pragma once
 #include "core/agent.h"
 #include "protocol/messages.h"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 namespace sb::console {
 
 enum class Connection { offline, connecting, connected, reconnecting };
 std::string_view to_string(Connection c);
+
+// One line of a contact's transcript: a chat message, a link the agent pushed, or a note about the contact
+// (page change, closed).
+struct TranscriptEntry {
+    enum class Kind { message, link, note };
+    Kind kind = Kind::message;
+    std::uint64_t seq = 0;
+    std::int64_t at = 0; // server clock, ms since the epoch
+    protocol::Party from = protocol::Party::visitor;
+    std::string author;
+    std::string text; // the message, the link's URL, or the note
+};
+
+// A contact this agent holds (assigned, or closed and not yet dismissed), with its transcript.
+struct HeldContact {
+    protocol::ContactView view;               // the contact object with every applied event folded in
+    std::vector<TranscriptEntry> transcript;  // in seq order
+    std::uint64_t applied_seq = 0;            // last event applied to the transcript (no gaps up to it)
+    std::uint64_t agent_read_up_to = 0;       // the agent has read the visitor's messages up to this seq
+    std::uint64_t visitor_read_up_to = 0;     // the visitor has read the agent's messages up to this seq
+    std::uint64_t last_visitor_message = 0;   // seq of the visitor's latest message (0: none)
+    int unread = 0;                           // visitor messages after agent_read_up_to
+    bool visitor_typing = false;
+    bool idle = false;
+    bool flashing = false;                    // news arrived while the panel was collapsed
+    std::int64_t started_at = 0;              // assigned at (server clock), for the duration clock
+    std::int64_t closed_at = 0;               // 0 while open
+    bool resume_needed = false;               // a gap in seq: the App sends contact.resume after applied_seq
+    bool resume_sent = false;
+    std::vector<protocol::ContactEvent> held_back; // events after a gap, applied once it is filled
+};
 
 struct ConsoleState {
     Connection connection = Connection::offline;
@@ -22,6 +57,16 @@ struct ConsoleState {
     std::string login_error;           // last login refusal, shown on the login screen
     std::string last_error;            // last other error from the server
     int reconnect_attempt = 0;         // consecutive failed connection attempts
+
+    // Contacts.
+    std::vector<protocol::ContactView> waiting; // what this agent may take, oldest first (queue.waiting)
+    std::int64_t server_offset_ms = 0;          // server clock - local clock, from the last `now` received
+    std::vector<HeldContact> contacts;          // held contacts, in the order they were taken
+    std::string expanded;                       // id of the one expanded panel ("" = all collapsed)
+    std::string notice;                         // short notice (a claim lost to another agent, ...)
+    std::int64_t notice_at = 0;                 // local time the notice appeared
+    std::vector<protocol::ServiceInfo> services;        // the agent's services with their colour palettes
+    std::map<std::string, std::string> service_colors; // service id -> default colour seen on its contacts
 };
 
 namespace event {
@@ -29,16 +74,69 @@ struct SocketOpened {};
 struct SocketClosed {};
 struct LoginSent {};
 struct LoggedOut {};
+// A server message and the local time (ms since the epoch) it arrived, for the server clock offset.
+struct Received {
+    protocol::ServerMessage message;
+    std::int64_t local_ms = 0;
+};
+struct ClaimSent {};                   // clears the last notice
+struct Expand {                        // expand this panel (collapsing the others); "" collapses all
+    std::string contact;
+};
+struct ReadSent {                      // the agent read the visitor's messages up to this seq
+    std::string contact;
+    std::uint64_t up_to = 0;
+};
+struct ResumeSent {                    // contact.resume was sent for this contact's gap
+    std::string contact;
+};
+struct Dismissed {                     // the agent closed the panel of a closed contact
+    std::string contact;
+};
+struct NoticeDismissed {};
 } // namespace event
-using Event =
-    std::variant<event::SocketOpened, event::SocketClosed, event::LoginSent, event::LoggedOut, protocol::ServerMessage>;
+// A bare ServerMessage is taken as arriving at local time == its server `now` (no clock offset).
+using Event = std::variant<event::SocketOpened, event::SocketClosed, event::LoginSent, event::LoggedOut,
+                           protocol::ServerMessage, event::Received, event::ClaimSent, event::Expand,
+                           event::ReadSent, event::ResumeSent, event::Dismissed, event::NoticeDismissed>;
 
 ConsoleState reduce(ConsoleState s, const Event& e);
 
 // Delay before the next connection attempt: 0.5 s doubling up to 10 s.
 std::int64_t reconnect_delay_ms(int attempt);
 
-// The console state as JSON, for the automation bridge (window.switchboard.state()).
-std::string to_json(const ConsoleState& s);
+// The server's clock now, from the local clock and the offset learnt from the last `now`.
+inline std::int64_t server_now(const ConsoleState& s, std::int64_t local_ms) { return local_ms + s.server_offset_ms; }
+
+// How much of a pending contact's dissuasion time has passed, in [0, 1] (0 without a deadline).
+double dissuasion_progress(std::int64_t created_at, std::optional<std::int64_t> deadline, std::int64_t now);
+
+const HeldContact* find_contact(const ConsoleState& s, std::string_view id);
+const protocol::ContactView* find_waiting(const ConsoleState& s, std::string_view id);
+const protocol::ServiceInfo* find_service(const ConsoleState& s, std::string_view id);
+// The service's default colour: from agent.welcome's services, else as seen on its untouched contacts ("").
+std::string default_color(const ConsoleState& s, std::string_view service_id);
+
+// The state as JSON for the automation bridge (window.switchboard.state()); local_ms is the local clock, for
+// the dissuasion progress of waiting contacts (0: the server's clock at the last message). Tests read it, so
+// keep it stable:
+// {
+//   "connection": "offline"|"connecting"|"connected"|"reconnecting", "loginPending": bool, "loginError": str,
+//   "lastError": str, "reconnectAttempt": int,
+//   "agent": null | {"id", "login", "name", "status"},
+//   "waiting": {"count": int, "contacts": [{"id", "customer", "country", "returning", "direct", "type",
+//               "service", "serviceId", "language", "site", "createdAt", "deadline" (int|null),
+//               "progress" (0..1)}]},
+//   "contacts": [{"id", "customer", "type", "state": "assigned"|"closed", "outcome" (str|null),
+//                 "channels": {"chat", "sharing", "voice", "video"}, "color", "unread": int, "typing": bool,
+//                 "messages": int (chat messages), "expanded": bool, "flashing": bool,
+//                 "status": {"changingPage", "typing", "unread", "idle", "closed"} (the header icons),
+//                 "visitorReadUpTo": int, "agentReadUpTo": int, "page": url,
+//                 "recent": [{"seq", "kind": "message"|"link"|"note", "from": "agent"|"visitor", "text",
+//                             "read": bool (agent messages: read by the visitor)}] (the last 10)}],
+//   "expanded": str|null, "notice": str
+// }
+// The session token is never exposed.
+std::string to_json(const ConsoleState& s, std::int64_t local_ms = 0);
 
 } // namespace sb::console

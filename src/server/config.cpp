@@ -1,11 +1,13 @@
 #include "server/config.h"
 
+#include <libpq-fe.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cctype>
 #include <iterator>
 #include <fstream>
+#include <optional>
 #include <set>
 
 namespace sb::server {
@@ -127,6 +129,20 @@ void no_duplicates(const std::vector<std::string>& items, const std::string& whe
         if (!seen.insert(items[i]).second) throw Bad{indexed(where, i) + " repeats \"" + items[i] + "\""};
 }
 
+// libpq's own parser, so a typo in storage.url is a config error (exit 2), not a connection failure.
+std::optional<std::string> postgres_url_problem(const std::string& url) {
+    char* err = nullptr;
+    PQconninfoOption* options = PQconninfoParse(url.c_str(), &err);
+    if (options) {
+        PQconninfoFree(options);
+        return std::nullopt;
+    }
+    std::string why = err ? err : "cannot be parsed";
+    PQfreemem(err);
+    while (!why.empty() && std::isspace(static_cast<unsigned char>(why.back()))) why.pop_back();
+    return why;
+}
+
 ListenConfig read_listen(const Object& o) {
     o.allow_only({"host", "port"});
     ListenConfig l;
@@ -136,11 +152,19 @@ ListenConfig read_listen(const Object& o) {
 }
 
 StorageConfig read_storage(const Object& o) {
-    o.allow_only({"kind", "path"});
+    o.allow_only({"kind", "path", "url"});
     StorageConfig s;
     s.kind = o.string_or("kind", s.kind);
-    if (s.kind != "sqlite") throw Bad{o.field("kind") + " must be \"sqlite\" (the only kind so far)"};
-    s.path = o.string_or("path", s.path);
+    if (s.kind != "sqlite" && s.kind != "postgres") throw Bad{o.field("kind") + " must be \"sqlite\" or \"postgres\""};
+    if (s.kind == "sqlite") {
+        if (o.find("url")) throw Bad{o.field("url") + " is for kind \"postgres\" only"};
+        s.path = o.string_or("path", s.path);
+    } else {
+        if (o.find("path")) throw Bad{o.field("path") + " is for kind \"sqlite\" only"};
+        s.url = o.string("url", 4096);
+        if (auto why = postgres_url_problem(s.url)) throw Bad{o.field("url") + " is not a PostgreSQL connection string: " + *why};
+        s.path.clear();
+    }
     return s;
 }
 
@@ -152,6 +176,17 @@ Limits read_limits(const Object& o) {
     l.messages_per_second =
         static_cast<int>(o.integer_or("messages_per_second", l.messages_per_second, 1, 100000, "a positive integer"));
     return l;
+}
+
+ContactsConfig read_contacts(const Object& o) {
+    o.allow_only({"idle_seconds", "grace_seconds", "visitor_away_seconds", "history_limit"});
+    ContactsConfig c;
+    c.idle_seconds = static_cast<int>(o.integer_or("idle_seconds", c.idle_seconds, 1, 86400, "an integer from 1 to 86400"));
+    c.grace_seconds = static_cast<int>(o.integer_or("grace_seconds", c.grace_seconds, 0, 86400, "an integer from 0 to 86400"));
+    c.visitor_away_seconds = static_cast<int>(
+        o.integer_or("visitor_away_seconds", c.visitor_away_seconds, 1, 86400, "an integer from 1 to 86400"));
+    c.history_limit = static_cast<int>(o.integer_or("history_limit", c.history_limit, 1, 1000, "an integer from 1 to 1000"));
+    return c;
 }
 
 SiteConfig read_site(const Object& o) {
@@ -226,12 +261,13 @@ AgentConfig read_agent(const Object& o) {
 
 Config read_config(const json& root) {
     Object top(root, "");
-    top.allow_only({"listen", "storage", "web_root", "limits", "sites", "services", "agents"});
+    top.allow_only({"listen", "storage", "web_root", "limits", "contacts", "sites", "services", "agents"});
     Config c;
     if (auto* v = top.find("listen")) c.listen = read_listen(Object(*v, "listen"));
     if (auto* v = top.find("storage")) c.storage = read_storage(Object(*v, "storage"));
     c.web_root = top.string_or("web_root", c.web_root);
     if (auto* v = top.find("limits")) c.limits = read_limits(Object(*v, "limits"));
+    if (auto* v = top.find("contacts")) c.contacts = read_contacts(Object(*v, "contacts"));
 
     std::set<std::string> site_ids;
     const json& sites = top.array("sites");

@@ -25,13 +25,22 @@ struct ListenConfig {
 };
 
 struct StorageConfig {
-    std::string kind = "sqlite";
-    std::string path = "var/switchboard.db"; // relative to the working directory
+    std::string kind = "sqlite";             // "sqlite" or "postgres"
+    std::string path = "var/switchboard.db"; // sqlite: relative to the working directory
+    std::string url;                         // postgres: libpq URI or key=value connection string
 };
 
 struct Limits {
     std::size_t max_frame_bytes = 65536; // bigger WebSocket messages are refused and the connection closed
     int messages_per_second = 50;        // per connection; extra frames are dropped
+};
+
+// How contacts behave once they exist (docs/admin.md, "contacts").
+struct ContactsConfig {
+    int idle_seconds = 60;           // no chat message this long: an idle event on the contact
+    int grace_seconds = 30;          // an agent's last console gone this long: their contacts return to the queue
+    int visitor_away_seconds = 30;   // a visitor gone this long from a pending contact: abandoned or cancelled
+    int history_limit = 1000;        // most events in one contact.snapshot (resume again for the rest)
 };
 
 struct SiteConfig {
@@ -72,6 +81,7 @@ struct Config {
     StorageConfig storage;
     std::string web_root = "build/wasm/site";
     Limits limits;
+    ContactsConfig contacts;
     std::vector<SiteConfig> sites;
     std::vector<ServiceConfig> services;
     std::vector<AgentConfig> agents;

@@ -3,11 +3,12 @@
 // (docs/admin.md, "Exit codes").
 #include "server/agent_directory.h"
 #include "server/config.h"
+#include "server/contact_hub.h"
 #include "server/log.h"
 #include "server/net/server.h"
 #include "server/password.h"
 #include "server/session_hub.h"
-#include "server/store/sqlite_store.h"
+#include "server/store/open_store.h"
 
 #include <CLI/CLI.hpp>
 
@@ -65,7 +66,7 @@ int main(int argc, char** argv) {
     app.add_option("--config", config_file, "configuration file (JSON)");
     app.add_option("--host", host, "address to listen on (overrides listen.host)");
     app.add_option("--port", port, "port to listen on, 0 for a free one (overrides listen.port)")->check(CLI::Range(0, 65535));
-    app.add_option("--db", db, "SQLite database file (overrides storage.path)");
+    app.add_option("--db", db, "SQLite file, or PostgreSQL URL with storage.kind postgres (overrides storage.path/url)");
     app.add_option("--web-root", web_root, "folder with console/, assets/, widget/, demo/ (overrides web_root)");
     app.add_flag("--hash-password", hash_mode, "read a password on stdin and print its argon2id hash, then exit");
     try {
@@ -84,7 +85,7 @@ int main(int argc, char** argv) {
     Config config = std::move(*loaded);
     if (!host.empty()) config.listen.host = host;
     if (port >= 0) config.listen.port = port;
-    if (!db.empty()) config.storage.path = db;
+    if (!db.empty()) (config.storage.kind == "postgres" ? config.storage.url : config.storage.path) = db;
     if (!web_root.empty()) config.web_root = web_root;
 
     // Relative paths are taken from the working directory (scripts/run starts from the repository root).
@@ -97,15 +98,15 @@ int main(int argc, char** argv) {
 
     std::unique_ptr<Store> store;
     try {
-        store = open_sqlite_store(config.storage.path);
+        store = open_store(config.storage);
     } catch (const StoreError& e) {
-        fail(exit_code::storage, "cannot open database " + config.storage.path + ": " + e.what());
+        fail(exit_code::storage, "cannot open database " + describe_store(config.storage) + ": " + e.what());
     }
     AgentDirectory directory(*store);
     try {
         directory.sync(config.agents);
     } catch (const StoreError& e) {
-        fail(exit_code::storage, "cannot store agents in " + config.storage.path + ": " + e.what());
+        fail(exit_code::storage, "cannot store agents in " + describe_store(config.storage) + ": " + e.what());
     } catch (const std::exception& e) {
         fail(exit_code::runtime, std::string("cannot prepare agents: ") + e.what());
     }
@@ -113,11 +114,20 @@ int main(int argc, char** argv) {
     HubOptions hub_options;
     hub_options.messages_per_second = config.limits.messages_per_second;
     SessionHub hub(directory, hub_options);
+    sb::SystemClock clock;
+    ContactHub contacts(*store, clock, config, contact_hub_options(config.contacts),
+                        [&hub](ConnectionId id, const sb::protocol::ServerMessage& m) { hub.send_to(id, m); });
+    try {
+        contacts.start(); // open contacts of the store back into the router
+    } catch (const StoreError& e) {
+        fail(exit_code::storage, "cannot restore contacts from " + describe_store(config.storage) + ": " + e.what());
+    }
+    hub.attach(contacts);
 
     ServerOptions server_options{config.listen.host, config.listen.port, root, config.limits.max_frame_bytes};
     auto stopped = run_server(server_options, hub, [&](unsigned short bound) {
         std::cout << "switchboard-server listening on http://" << url_host(config.listen.host) << ":" << bound << std::endl;
-        log_line("serving " + config.web_root + " with database " + config.storage.path + ", " +
+        log_line("serving " + config.web_root + " with database " + describe_store(config.storage) + ", " +
                  std::to_string(config.agents.size()) + " agents, " + std::to_string(config.services.size()) +
                  " services");
     });

@@ -53,6 +53,11 @@ std::int64_t SessionHub::unix_now() const {
 
 void SessionHub::send(Connection& c, const protocol::ServerMessage& m) { c.peer.send(protocol::encode(m)); }
 
+void SessionHub::send_to(ConnectionId id, const protocol::ServerMessage& m) {
+    auto it = connections_.find(id);
+    if (it != connections_.end()) send(it->second, m);
+}
+
 bool SessionHub::within_rate(Connection& c) {
     auto now = options_.now();
     if (now < c.window_start || now - c.window_start >= std::chrono::seconds(1)) {
@@ -110,7 +115,8 @@ void SessionHub::closed(ConnectionId id) {
             log_line(std::string("cannot record session end: ") + e.what());
         }
     }
-    log_out(it->second);
+    log_out(id, it->second, false);
+    if (contacts_) contacts_->connection_closed(id); // a visitor's connection; never throws
     connections_.erase(it);
 }
 
@@ -124,11 +130,26 @@ void SessionHub::log_in(ConnectionId id, Connection& c, const std::string& cid, 
     c.token = token;
     profile->status = p.status;
     log_line("agent " + login + " logged in (connection " + std::to_string(id) + ")");
-    send(c, protocol::Welcome{cid, token, *profile});
+    protocol::Welcome welcome{cid, token, *profile, unix_now() * 1000, {}, {}};
+    if (contacts_) {
+        contacts_->agent_joined(id, login, p.status);
+        welcome.now = contacts_->now_ms();
+        welcome.contacts = contacts_->held_by(login);
+        welcome.services = contacts_->services_for_agent(login);
+    }
+    send(c, welcome);
+    if (contacts_) contacts_->send_waiting(id);
 }
 
-void SessionHub::log_out(Connection& c) {
+void SessionHub::log_out(ConnectionId id, Connection& c, bool logout) {
     if (c.login.empty()) return;
+    if (contacts_) {
+        try {
+            contacts_->agent_left(id, logout);
+        } catch (const std::exception& e) {
+            log_line("cannot record that agent " + c.login + " left: " + e.what());
+        }
+    }
     auto it = presence_.find(c.login);
     if (it != presence_.end() && --it->second.connections <= 0) {
         presence_.erase(it); // last connection gone: offline
@@ -141,22 +162,30 @@ void SessionHub::log_out(Connection& c) {
 void SessionHub::handle(ConnectionId id, Connection& c, const protocol::ClientMessage& m) {
     std::visit(overloaded{
                    [&](const protocol::AgentLogin& x) {
+                       if (contacts_ && contacts_->is_visitor(id)) {
+                           send(c, error(x.cid, protocol::code::bad_field, "this connection is a visitor's; open another to log in"));
+                           return;
+                       }
                        auto profile = directory_.authenticate(x.login, x.password);
                        if (!profile) {
                            log_line("failed login for \"" + printable(x.login) + "\"");
                            send(c, error(x.cid, protocol::code::bad_credentials, "wrong login or password"));
                            return;
                        }
-                       log_out(c); // a second login on one connection replaces the first
+                       log_out(id, c, false); // a second login on one connection replaces the first
                        log_in(id, c, x.cid, profile->login, directory_.open_session(profile->login, unix_now()));
                    },
                    [&](const protocol::AgentResume& x) {
+                       if (contacts_ && contacts_->is_visitor(id)) {
+                           send(c, error(x.cid, protocol::code::bad_field, "this connection is a visitor's; open another to log in"));
+                           return;
+                       }
                        auto login = directory_.resume_session(x.token, unix_now(), options_.session_idle_seconds);
                        if (!login) {
                            send(c, error(x.cid, protocol::code::bad_token, "session token unknown or expired; log in again"));
                            return;
                        }
-                       log_out(c);
+                       log_out(id, c, false);
                        log_in(id, c, x.cid, *login, x.token);
                    },
                    [&](const protocol::AgentSetStatus& x) {
@@ -176,15 +205,23 @@ void SessionHub::handle(ConnectionId id, Connection& c, const protocol::ClientMe
                        for (auto& [other_id, other] : connections_)
                            if (other.login == c.login)
                                send(other, protocol::AgentUpdate{other_id == id ? x.cid : std::string(), *profile});
+                       if (contacts_) contacts_->agent_status(c.login, x.status);
                    },
                    [&](const protocol::AgentLogout& x) {
                        (void)x; // no reply: the console forgets the session itself
                        if (c.login.empty()) return;
                        directory_.close_session(c.token);
                        log_line("agent " + c.login + " logged out (connection " + std::to_string(id) + ")");
-                       log_out(c);
+                       log_out(id, c, true);
                    },
                    [&](const protocol::Ping& x) { send(c, protocol::Pong{x.cid}); },
+                   [&](const auto& x) { // visitor.hello and contact.*
+                       if (!contacts_) {
+                           send(c, error(x.cid, protocol::code::not_logged_in, "contacts are not served here"));
+                           return;
+                       }
+                       contacts_->handle(id, m);
+                   },
                },
                m);
 }

@@ -4,6 +4,7 @@
 #include "core/agent.h"
 #include "protocol/messages.h"
 #include "server/agent_directory.h"
+#include "server/contact_hub.h"
 
 #include <chrono>
 #include <cstdint>
@@ -15,7 +16,6 @@
 
 namespace sb::server {
 
-using ConnectionId = std::uint64_t;
 
 // What the hub may do with a connection. Both callbacks only queue work; neither calls back into the hub.
 struct Peer {
@@ -43,6 +43,13 @@ class SessionHub {
     // The shared status of an agent: offline unless some connection is logged in as them.
     AgentStatus status_of(const std::string& login) const;
 
+    // Contacts: visitor.hello and contact.* messages go to `contacts`, which learns about agents' logins,
+    // statuses and disconnections and sends through send_to(). Without it those messages get not_logged_in.
+    void attach(ContactHub& contacts) { contacts_ = &contacts; }
+    ContactHub* contacts() const { return contacts_; }
+    // Queues a message on a connection (no-op for a closed one).
+    void send_to(ConnectionId id, const protocol::ServerMessage& m);
+
   private:
     struct Connection {
         Peer peer;
@@ -60,12 +67,14 @@ class SessionHub {
     bool within_rate(Connection& c);
     void handle(ConnectionId id, Connection& c, const protocol::ClientMessage& m);
     void log_in(ConnectionId id, Connection& c, const std::string& cid, const std::string& login, const std::string& token);
-    void log_out(Connection& c);
+    // The connection stops being the agent's: `logout` (agent.logout) or not (closed, replaced by a login).
+    void log_out(ConnectionId id, Connection& c, bool logout);
     void send(Connection& c, const protocol::ServerMessage& m);
     std::int64_t unix_now() const;
 
     AgentDirectory& directory_;
     HubOptions options_;
+    ContactHub* contacts_ = nullptr;
     ConnectionId next_id_ = 1;
     std::map<ConnectionId, Connection> connections_;
     std::map<std::string, Presence> presence_; // by login, while the agent has connections

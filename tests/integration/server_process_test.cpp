@@ -280,11 +280,13 @@ TEST_F(ServerTest, AgentLogsInOverWebSocket) {
     EXPECT_EQ(welcome.agent.name, "Alice Rossi");
     EXPECT_EQ(welcome.agent.status, sb::AgentStatus::paused);
     EXPECT_EQ(welcome.token.size(), 64u);
+    EXPECT_TRUE(ws.read_as<protocol::QueueWaiting>().contacts.empty()); // after every login
 
     ws.send(protocol::AgentSetStatus{"s1", sb::AgentStatus::ready});
     auto update = ws.read_as<protocol::AgentUpdate>();
     EXPECT_EQ(update.cid, "s1");
     EXPECT_EQ(update.agent.status, sb::AgentStatus::ready);
+    EXPECT_TRUE(ws.read_as<protocol::QueueWaiting>().contacts.empty()); // the status changed
 
     ws.send_text("{this is not json");
     EXPECT_EQ(ws.read_as<protocol::Error>().code, protocol::code::bad_json);
@@ -442,4 +444,159 @@ TEST_F(ServerTest, HashPasswordPrintsAnArgon2idHash) {
     EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
     EXPECT_EQ(text.rfind("$argon2id$", 0), 0u) << text;
     EXPECT_EQ(text.back(), '\n');
+}
+
+// [SECTION] Contacts over real sockets --------------------------------------------------------------------------
+
+namespace {
+
+// The next message of type T, skipping others (queue.waiting pushes, events of no interest) on the way.
+template <class T> T next_of(WsClient& ws, int max_frames = 20) {
+    for (int i = 0; i < max_frames; ++i) {
+        auto m = ws.read_message();
+        if (auto* x = std::get_if<T>(&m)) return *x;
+        if (auto* e = std::get_if<protocol::Error>(&m)) ADD_FAILURE() << "error " << e->code << ": " << e->message;
+    }
+    ADD_FAILURE() << "no message of the expected type";
+    return T{};
+}
+
+// The next contact.event, skipping other messages.
+protocol::ContactEvent next_event(WsClient& ws) { return next_of<protocol::ContactEventMsg>(ws).event; }
+
+// The next queue.waiting listing `count` contacts.
+protocol::QueueWaiting next_waiting(WsClient& ws, std::size_t count) {
+    for (int i = 0; i < 20; ++i) {
+        auto q = next_of<protocol::QueueWaiting>(ws);
+        if (q.contacts.size() == count) return q;
+    }
+    ADD_FAILURE() << "no queue.waiting with " << count << " contacts";
+    return {};
+}
+
+protocol::ContactRequestMsg chat_request(const std::string& cid) {
+    protocol::ContactRequestMsg r;
+    r.cid = cid;
+    r.service = "sales";
+    r.type = sb::ContactType::chat;
+    r.page = {"https://shop.example/products", "Products"};
+    return r;
+}
+
+protocol::VisitorWelcome say_hello(WsClient& v, const std::string& name) {
+    protocol::VisitorHello h;
+    h.cid = "h";
+    h.name = name;
+    h.page = {"https://shop.example/", "Shop"};
+    v.send(h);
+    return v.read_as<protocol::VisitorWelcome>();
+}
+
+} // namespace
+
+TEST_F(ServerTest, VisitorAndAgentChatFromRequestToStop) {
+    auto port = start();
+    WsClient agent(port);
+    agent.send(protocol::AgentLogin{"l", "alice", "alice-demo"});
+    EXPECT_EQ(agent.read_as<protocol::Welcome>().cid, "l");
+    EXPECT_TRUE(agent.read_as<protocol::QueueWaiting>().contacts.empty());
+    agent.send(protocol::AgentSetStatus{"s", sb::AgentStatus::ready});
+    EXPECT_EQ(next_of<protocol::AgentUpdate>(agent).agent.status, sb::AgentStatus::ready);
+
+    WsClient visitor(port);
+    auto welcome = say_hello(visitor, "Maria");
+    EXPECT_EQ(welcome.visitor.id.rfind("v-", 0), 0u);
+    ASSERT_EQ(welcome.services.size(), 1u);
+    visitor.send(chat_request("r1"));
+    auto requested = visitor.read_as<protocol::ContactSnapshot>();
+    EXPECT_EQ(requested.cid, "r1");
+    EXPECT_EQ(requested.contact.state, sb::ContactState::pending);
+    const std::string id = requested.contact.id;
+
+    auto waiting = next_waiting(agent, 1);
+    EXPECT_EQ(waiting.contacts[0].id, id);
+    EXPECT_EQ(waiting.contacts[0].customer.name, "Maria");
+    EXPECT_EQ(waiting.contacts[0].deadline, requested.contact.deadline);
+
+    agent.send(protocol::ContactClaim{"c1", id});
+    auto claimed = next_of<protocol::ContactSnapshot>(agent);
+    EXPECT_EQ(claimed.contact.state, sb::ContactState::assigned);
+    EXPECT_EQ(next_event(visitor).seq, 2u); // assigned
+
+    visitor.send(protocol::ContactSend{"m1", id, "Hello, where is my order?"});
+    auto mine = next_event(visitor);
+    EXPECT_EQ(mine.seq, 3u);
+    EXPECT_EQ(mine.cid, "m1");
+    auto heard = next_event(agent);
+    EXPECT_EQ(heard.seq, 3u);
+    EXPECT_EQ(std::get<protocol::ev::Message>(heard.body).text, "Hello, where is my order?");
+
+    agent.send(protocol::ContactSend{"m2", id, "It left today."});
+    EXPECT_EQ(std::get<protocol::ev::Message>(next_event(visitor).body).text, "It left today.");
+    EXPECT_EQ(next_event(agent).seq, 4u);
+
+    agent.send(protocol::ContactStop{"x", id, sb::Outcome::successful});
+    auto closed = next_event(visitor);
+    EXPECT_EQ(closed.seq, 5u);
+    EXPECT_EQ(std::get<protocol::ev::Closed>(closed.body).outcome, sb::Outcome::successful);
+    EXPECT_EQ(next_event(agent).seq, 5u);
+}
+
+TEST_F(ServerTest, AcknowledgedContactsSurviveKillNine) {
+    auto port = start();
+    std::string token, held, pending;
+    std::optional<std::int64_t> deadline;
+    {
+        WsClient agent(port);
+        agent.send(protocol::AgentLogin{"l", "alice", "alice-demo"});
+        token = agent.read_as<protocol::Welcome>().token;
+        agent.send(protocol::AgentSetStatus{"s", sb::AgentStatus::ready});
+        next_of<protocol::AgentUpdate>(agent);
+
+        WsClient v1(port);
+        say_hello(v1, "Maria");
+        v1.send(chat_request("r1"));
+        held = v1.read_as<protocol::ContactSnapshot>().contact.id;
+        next_waiting(agent, 1);
+        agent.send(protocol::ContactClaim{"c1", held});
+        next_of<protocol::ContactSnapshot>(agent);
+        EXPECT_EQ(next_event(v1).cid, "c1"); // assigned
+        v1.send(protocol::ContactSend{"m1", held, "first words"});
+        EXPECT_EQ(next_event(v1).cid, "m1"); // acknowledged
+        EXPECT_EQ(next_event(agent).cid, "m1");
+        agent.send(protocol::ContactSend{"m2", held, "an answer"});
+        EXPECT_EQ(next_event(agent).cid, "m2"); // acknowledged
+
+        WsClient v2(port);
+        say_hello(v2, "Paolo");
+        v2.send(chat_request("r2"));
+        auto snapshot = v2.read_as<protocol::ContactSnapshot>(); // acknowledged
+        pending = snapshot.contact.id;
+        deadline = snapshot.contact.deadline;
+        ASSERT_TRUE(deadline);
+
+        server.reset(); // kill -9, with the connections still open
+    }
+    port = start(); // the same database
+
+    WsClient agent(port);
+    agent.send(protocol::AgentResume{"r", token});
+    auto welcome = agent.read_as<protocol::Welcome>();
+    ASSERT_EQ(welcome.contacts.size(), 1u);
+    EXPECT_EQ(welcome.contacts[0].id, held);
+    EXPECT_EQ(welcome.contacts[0].state, sb::ContactState::assigned);
+    agent.send(protocol::ContactResume{"t", held, 0});
+    auto transcript = next_of<protocol::ContactSnapshot>(agent);
+    std::vector<std::string> texts;
+    for (std::size_t i = 0; i < transcript.events.size(); ++i) {
+        EXPECT_EQ(transcript.events[i].seq, i + 1);
+        if (auto* m = std::get_if<protocol::ev::Message>(&transcript.events[i].body)) texts.push_back(m->text);
+    }
+    EXPECT_EQ(texts, (std::vector<std::string>{"first words", "an answer"}));
+
+    agent.send(protocol::AgentSetStatus{"s", sb::AgentStatus::ready});
+    auto waiting = next_waiting(agent, 1);
+    EXPECT_EQ(waiting.contacts[0].id, pending);
+    EXPECT_EQ(waiting.contacts[0].state, sb::ContactState::pending);
+    EXPECT_EQ(waiting.contacts[0].deadline, deadline);
 }

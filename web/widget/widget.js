@@ -1,60 +1,53 @@
-// Switchboard visitor widget loader. A site embeds it with one tag:
+// Switchboard visitor widget. A site embeds it with one tag:
+//
 //   <script src="https://HOST/widget/widget.js" data-server="wss://HOST/ws" data-service="sales" async></script>
-// This first version draws the launcher and checks that the contact center answers; contact requests
-// (chat, callback, call, video, weblead) come with protocol v1's visitor messages (issue 5).
+//
+// Options (data- attributes of the tag):
+//   data-server    WebSocket URL of the contact center (default "/ws" on the script's host)
+//   data-service   the service to ask for (e.g. "sales")
+//   data-language  the widget's language: en, it, es, fr, de (default: the browser's language)
+//   data-name      the customer's name, when the site knows it
+//   data-type      open the widget on this contact type: chat, call, video, callback, weblead
+//
+// This file only reads the options and loads the rest, in order, from the same folder: widget.css,
+// widget-i18n.js (words), widget-connection.js (protocol v1 over WebSocket), widget-ui.js (the widget).
+// Plain scripts, no modules, so the widget can be served from another host without CORS headers.
 (function () {
   'use strict';
   const tag = document.currentScript;
-  if (!tag || window.SwitchboardWidget) return;
-  const origin = new URL(tag.src, location.href);
-  const serverAttr = tag.dataset.server || '/ws';
-  const server = /^wss?:/.test(serverAttr)
-    ? serverAttr
-    : (origin.protocol === 'https:' ? 'wss://' : 'ws://') + origin.host + serverAttr;
+  const W = (window.SwitchboardWidget = window.SwitchboardWidget || {});
+  if (!tag || W.loading) return; // one widget per page
+  W.loading = true;
 
-  const root = document.createElement('div');
-  root.className = 'switchboard-widget';
-  root.style.cssText = 'position:fixed;right:1.5rem;bottom:1.5rem;z-index:2147483000;font-family:system-ui,sans-serif';
-  const button = document.createElement('button');
-  button.type = 'button';
-  button.textContent = 'Need help?';
-  button.setAttribute('aria-expanded', 'false');
-  button.style.cssText = 'background:#316078;color:#fff;border:0;border-radius:2rem;padding:.8rem 1.4rem;font-size:1rem;cursor:pointer';
-  const panel = document.createElement('div');
-  panel.hidden = true;
-  panel.setAttribute('role', 'dialog');
-  panel.setAttribute('aria-label', 'Contact us');
-  panel.style.cssText = 'background:#fff;border:1px solid #c4c9cc;border-radius:6px;padding:1rem;margin-bottom:.5rem;width:18rem;box-shadow:0 4px 16px rgba(0,0,0,.15)';
-  const status = document.createElement('p');
-  status.setAttribute('aria-live', 'polite');
-  status.textContent = 'Checking whether our agents are reachable...';
-  panel.appendChild(status);
-  root.appendChild(panel);
-  root.appendChild(button);
+  const base = new URL('./', tag.src);
+  const data = tag.dataset;
 
-  function check() {
-    let ws;
-    try {
-      ws = new WebSocket(server);
-    } catch (e) {
-      status.textContent = 'The contact center cannot be reached.';
-      return;
-    }
-    ws.onopen = () => ws.send(JSON.stringify({ v: 1, type: 'ping', cid: 'widget-1' }));
-    ws.onmessage = (e) => {
-      const m = JSON.parse(e.data);
-      if (m.type === 'pong') status.textContent = 'Our contact center is online.';
-      ws.close();
-    };
-    ws.onerror = () => { status.textContent = 'The contact center cannot be reached.'; };
+  function serverUrl(attr) {
+    if (/^wss?:/i.test(attr)) return attr;
+    const url = new URL(attr, base); // relative to the script's host
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    return url.href;
   }
 
-  button.addEventListener('click', () => {
-    panel.hidden = !panel.hidden;
-    button.setAttribute('aria-expanded', String(!panel.hidden));
-    if (!panel.hidden) check();
+  W.config = {
+    server: serverUrl(data.server || '/ws'),
+    service: data.service || '',
+    language: data.language || navigator.language || 'en',
+    name: data.name || '',
+    type: data.type || '',
+  };
+
+  const css = document.createElement('link');
+  css.rel = 'stylesheet';
+  css.href = new URL('widget.css', base).href;
+  document.head.appendChild(css);
+
+  const parts = ['widget-i18n.js', 'widget-connection.js', 'widget-ui.js'];
+  parts.forEach((file, i) => {
+    const s = document.createElement('script');
+    s.src = new URL(file, base).href;
+    s.async = false; // run in this order
+    if (i === parts.length - 1) s.onload = () => W.start(W.config);
+    document.head.appendChild(s);
   });
-  document.addEventListener('DOMContentLoaded', () => document.body.appendChild(root));
-  if (document.readyState !== 'loading') document.body.appendChild(root);
-  window.SwitchboardWidget = { server, service: tag.dataset.service || '' };
 })();

@@ -6,15 +6,6 @@
 
 namespace sb::console::views {
 
-bool primary_button(const char* label, float width) {
-    ImGui::PushStyleColor(ImGuiCol_Button, theme::waiting_area);
-    ImGui::PushStyleColor(ImGuiCol_ButtonHovered, theme::rgb(0x3d7592));
-    ImGui::PushStyleColor(ImGuiCol_ButtonActive, theme::chat_box);
-    ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32_WHITE);
-    bool clicked = ImGui::Button(label, ImVec2(width, 0));
-    ImGui::PopStyleColor(4);
-    return clicked;
-}
 
 void login(const ConsoleState& s, UiState& ui, Actions& out) {
     const ImGuiViewport* vp = ImGui::GetMainViewport();

@@ -4,16 +4,66 @@
 #include "console/ui_state.h"
 #include "core/console_state.h"
 
+#include <cstdint>
+#include <imgui.h>
+#include <span>
+#include <string>
+
 namespace sb::console::views {
 
 // Login screen (before the agent is logged in).
 void login(const ConsoleState& s, UiState& ui, Actions& out);
 // Top bar: connection, agent name and status switch, log out. Returns its height.
 float status_bar(const ConsoleState& s, UiState& ui, Actions& out);
-// The logged-in agent's work area under the status bar.
+// The logged-in agent's work area under the status bar: a hint on the left, the contact column on the right.
 void home(const ConsoleState& s, UiState& ui, Actions& out, float top);
 
+// [SECTION] Contact column (drawn by home) ------------------------------------------------------------------
+// Waiting area: the waiting box with the number of waiting contacts (click: take the longest-waiting one).
+// Hovering it opens the pending drawer. Draws at the cursor, full width of the current window.
+void waiting_box(const ConsoleState& s, UiState& ui, Actions& out);
+// The pending drawer: its own window under the waiting area, listing every waiting contact.
+void pending_drawer(const ConsoleState& s, UiState& ui, Actions& out);
+// A short notice (a claim lost to another agent); hides itself after notice_ms.
+void notice(const ConsoleState& s, UiState& ui, Actions& out);
+inline constexpr std::int64_t notice_ms = 6000;
+// One interaction panel: header, and when expanded the media toolbar, the tools and the chat view.
+// height: the height of the expanded panel.
+void contact_panel(const ConsoleState& s, const HeldContact& c, UiState& ui, Actions& out, float height);
+// The panel's header (customer, duration clock, status icons, colour tag); click expands / collapses.
+void contact_header(const ConsoleState& s, const HeldContact& c, UiState& ui, Actions& out);
+// The four channel icons in their states' colours.
+void media_toolbar(const HeldContact& c);
+// Translate toggle, colour tag picker, push link dialog, stop with confirmation (right-aligned on the line).
+void contact_tools(const ConsoleState& s, const HeldContact& c, ContactUi& cu, Actions& out);
+// Transcript with times and read marks, unread marker, multi-line input (Enter sends, Shift+Enter newline).
+void chat_view(const HeldContact& c, ContactUi& cu, UiState& ui, Actions& out, ImVec2 size);
+
+// [SECTION] Shared drawing helpers (widgets.cpp) --------------------------------------------------------------
 // A teal button with white text, for the main action of a screen.
 bool primary_button(const char* label, float width = 0.0f);
+// The circular dissuasion loader: fills clockwise and turns from teal to red as progress goes 0 -> 1, with the
+// contact type's icon in its centre.
+void dissuasion_loader(ImDrawList* dl, ImVec2 centre, float radius, double progress, const char* icon);
+ImU32 loader_color(double progress);
+const char* type_icon(ContactType t);
+const char* channel_icon(Channel c);
+ImU32 channel_color(ChannelState s);
+// "m:ss" or "h:mm:ss".
+std::string format_duration(std::int64_t ms);
+// "HH:MM" of a server time, in the local time zone.
+std::string format_time(std::int64_t epoch_ms);
+// InputText over a std::string (grows as needed).
+bool input_text(const char* id, std::string& text, ImGuiInputTextFlags flags = 0);
+// "#rrggbb" -> colour (opaque); fallback when unreadable.
+ImU32 parse_color(const std::string& hex, ImU32 fallback);
+
+// Colour tags: the service's palette comes with agent.welcome; this fixed palette of named colours stands in
+// for a service the console has no palette for. The service default (contact.color "") is always first.
+struct NamedColor {
+    const char* hex;
+    const char* meaning;
+};
+std::span<const NamedColor> color_palette();
 
 } // namespace sb::console::views

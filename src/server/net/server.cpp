@@ -2,6 +2,7 @@
 
 #include "server/log.h"
 #include "server/net/context.h"
+#include "server/net/contact_timer.h"
 #include "server/net/listener.h"
 
 #include <boost/asio/io_context.hpp>
@@ -31,10 +32,17 @@ std::optional<std::string> run_server(const ServerOptions& options, SessionHub& 
     auto listener = std::make_shared<Listener>(ioc, ctx);
     if (auto why = listener->open(endpoints.begin()->endpoint())) return "cannot listen on " + where + ": " + *why;
 
+    std::shared_ptr<net_detail::ContactTimer> timer;
+    if (hub.contacts()) {
+        timer = std::make_shared<net_detail::ContactTimer>(ioc, *hub.contacts());
+        timer->start();
+    }
+
     asio::signal_set signals(ioc, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& wait_ec, int signal) {
         if (wait_ec) return;
         log_line(std::string("shutting down on ") + (signal == SIGINT ? "SIGINT" : "SIGTERM"));
+        if (timer) timer->stop();
         listener->stop();
         ioc.stop();
     });

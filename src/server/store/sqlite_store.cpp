@@ -27,6 +27,35 @@ constexpr std::string_view migrations[] = {
     );
     CREATE INDEX sessions_by_login ON sessions(login);
     )sql",
+    R"sql(
+    CREATE TABLE visitors (
+        id          TEXT PRIMARY KEY,
+        secret_hash TEXT NOT NULL,
+        created_at  INTEGER NOT NULL           -- ms since the Unix epoch
+    );
+    CREATE TABLE contacts (
+        id         TEXT PRIMARY KEY,
+        visitor_id TEXT NOT NULL,
+        state      TEXT NOT NULL,              -- pending | assigned | closed
+        agent_id   TEXT NOT NULL DEFAULT '',
+        created_at INTEGER NOT NULL,           -- ms since the Unix epoch
+        seq        INTEGER NOT NULL,           -- last event's sequence number
+        data       TEXT NOT NULL               -- the whole contact, JSON (contact_record.cpp)
+    );
+    CREATE INDEX contacts_open ON contacts(created_at) WHERE state <> 'closed';
+    CREATE INDEX contacts_by_visitor ON contacts(visitor_id);
+    CREATE TABLE contact_events (
+        contact_id TEXT NOT NULL REFERENCES contacts(id),
+        seq        INTEGER NOT NULL,
+        at         INTEGER NOT NULL,
+        kind       TEXT NOT NULL,
+        party      TEXT NOT NULL DEFAULT '',
+        cid        TEXT NOT NULL DEFAULT '',
+        payload    TEXT NOT NULL,              -- the event, JSON (protocol::event_to_json)
+        PRIMARY KEY (contact_id, seq)
+    );
+    CREATE UNIQUE INDEX contact_events_by_cid ON contact_events(contact_id, party, cid) WHERE cid <> '';
+    )sql",
 };
 constexpr int latest_version = static_cast<int>(std::size(migrations));
 
@@ -60,6 +89,10 @@ class Statement {
     Statement& bind(int i, std::int64_t n) {
         check(sqlite3_bind_int64(st_, i, n));
         return *this;
+    }
+    void reset() {
+        sqlite3_reset(st_);
+        sqlite3_clear_bindings(st_);
     }
     // True while a row is available.
     bool step() {
@@ -170,7 +203,90 @@ class SqliteStore final : public Store {
         st.step();
     }
 
+    void create_visitor(const StoredVisitor& v) override {
+        Statement st(db_, "INSERT INTO visitors (id, secret_hash, created_at) VALUES (?, ?, ?)");
+        st.bind(1, v.id).bind(2, v.secret_hash).bind(3, v.created_at);
+        st.step();
+    }
+
+    std::optional<StoredVisitor> find_visitor(const std::string& id) override {
+        Statement st(db_, "SELECT id, secret_hash, created_at FROM visitors WHERE id = ?");
+        st.bind(1, id);
+        if (!st.step()) return std::nullopt;
+        return StoredVisitor{st.text(0), st.text(1), st.integer(2)};
+    }
+
+    void write_contacts(const std::vector<ContactWrite>& writes) override {
+        if (writes.empty()) return;
+        exec("BEGIN IMMEDIATE");
+        try {
+            Statement up(db_, "INSERT INTO contacts (id, visitor_id, state, agent_id, created_at, seq, data) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+                              "visitor_id = excluded.visitor_id, state = excluded.state, agent_id = excluded.agent_id, "
+                              "created_at = excluded.created_at, seq = excluded.seq, data = excluded.data");
+            Statement ev(db_, "INSERT INTO contact_events (contact_id, seq, at, kind, party, cid, payload) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?)");
+            for (const auto& w : writes) {
+                const auto& c = w.contact;
+                up.reset();
+                up.bind(1, c.id).bind(2, c.visitor_id).bind(3, c.state).bind(4, c.agent_id).bind(5, c.created_at);
+                up.bind(6, static_cast<std::int64_t>(c.seq)).bind(7, c.data);
+                up.step();
+                for (const auto& e : w.events) {
+                    ev.reset();
+                    ev.bind(1, e.contact_id).bind(2, static_cast<std::int64_t>(e.seq)).bind(3, e.at).bind(4, e.kind);
+                    ev.bind(5, e.party).bind(6, e.cid).bind(7, e.payload);
+                    ev.step();
+                }
+            }
+            exec("COMMIT");
+        } catch (...) {
+            sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+            throw;
+        }
+    }
+
+    std::optional<StoredContact> find_contact(const std::string& id) override {
+        Statement st(db_, "SELECT id, visitor_id, state, agent_id, created_at, seq, data FROM contacts WHERE id = ?");
+        st.bind(1, id);
+        if (!st.step()) return std::nullopt;
+        return contact_row(st);
+    }
+
+    std::vector<StoredContact> open_contacts() override {
+        Statement st(db_, "SELECT id, visitor_id, state, agent_id, created_at, seq, data FROM contacts "
+                          "WHERE state <> 'closed' ORDER BY created_at, id");
+        std::vector<StoredContact> out;
+        while (st.step()) out.push_back(contact_row(st));
+        return out;
+    }
+
+    std::vector<StoredEvent> events_after(const std::string& contact_id, std::uint64_t after,
+                                          std::size_t limit) override {
+        Statement st(db_, "SELECT contact_id, seq, at, kind, party, cid, payload FROM contact_events "
+                          "WHERE contact_id = ? AND seq > ? ORDER BY seq LIMIT ?");
+        st.bind(1, contact_id).bind(2, static_cast<std::int64_t>(after)).bind(3, static_cast<std::int64_t>(limit));
+        std::vector<StoredEvent> out;
+        while (st.step())
+            out.push_back(StoredEvent{st.text(0), static_cast<std::uint64_t>(st.integer(1)), st.integer(2), st.text(3),
+                                      st.text(4), st.text(5), st.text(6)});
+        return out;
+    }
+
+    std::optional<std::uint64_t> find_cid(const std::string& contact_id, const std::string& party,
+                                          const std::string& cid) override {
+        Statement st(db_, "SELECT seq FROM contact_events WHERE contact_id = ? AND party = ? AND cid = ?");
+        st.bind(1, contact_id).bind(2, party).bind(3, cid);
+        if (!st.step()) return std::nullopt;
+        return static_cast<std::uint64_t>(st.integer(0));
+    }
+
   private:
+    static StoredContact contact_row(const Statement& st) {
+        return StoredContact{st.text(0), st.text(1), st.text(2), st.text(3), st.integer(4),
+                             static_cast<std::uint64_t>(st.integer(5)), st.text(6)};
+    }
+
     static StoredAgent agent_row(const Statement& st) {
         return StoredAgent{st.text(0), st.text(1), st.text(2), from_json(st.raw_text(3)), from_json(st.raw_text(4)),
                            static_cast<int>(st.integer(5))};

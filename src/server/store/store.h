@@ -1,6 +1,9 @@
-// Persistence seen by the rest of the server. SQLite now (sqlite_store.h); PostgreSQL later behind the same
+// Persistence seen by the rest of the server. SQLite now (sqlite_store.h); PostgreSQL behind the same
 // interface. Every method either succeeds or throws StoreError; callers turn that into an `internal` error.
+// A write method returns only once its data is durable (committed with a synchronous commit): the server
+// acknowledges an event only after that.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
@@ -32,6 +35,45 @@ struct StoredSession {
     bool operator==(const StoredSession&) const = default;
 };
 
+// A visitor's anonymous identity. The secret itself is never stored, only its hash (contact_hub.cpp).
+struct StoredVisitor {
+    std::string id;          // "v-" + hex
+    std::string secret_hash; // hex of crypto_generichash(secret)
+    std::int64_t created_at = 0; // ms since the Unix epoch
+    bool operator==(const StoredVisitor&) const = default;
+};
+
+// One contact. The indexed columns are copies of fields of `data`, which is the whole contact as a JSON
+// document (written and read by contact_record.cpp only): backends store it as opaque text.
+struct StoredContact {
+    std::string id;
+    std::string visitor_id;
+    std::string state;    // "pending", "assigned" or "closed"
+    std::string agent_id; // holder while assigned, last holder once closed, else ""
+    std::int64_t created_at = 0; // ms since the Unix epoch
+    std::uint64_t seq = 0;       // sequence number of the contact's last event
+    std::string data;            // JSON document
+    bool operator==(const StoredContact&) const = default;
+};
+
+// One event of a contact's stream (the transcript).
+struct StoredEvent {
+    std::string contact_id;
+    std::uint64_t seq = 0;  // 1, 2, 3... per contact, no gaps
+    std::int64_t at = 0;    // ms since the Unix epoch
+    std::string kind;       // the protocol's event name ("message", "closed", ...)
+    std::string party;      // who caused it: "agent:<login>", "visitor:<id>", or "" (the server)
+    std::string cid;        // the command id that caused it, or ""; (contact_id, party, cid) is unique when set
+    std::string payload;    // the event as JSON (protocol::event_to_json)
+    bool operator==(const StoredEvent&) const = default;
+};
+
+// A contact's new state together with the events that led to it: written in one transaction.
+struct ContactWrite {
+    StoredContact contact;
+    std::vector<StoredEvent> events;
+};
+
 class Store {
   public:
     virtual ~Store() = default;
@@ -47,6 +89,23 @@ class Store {
     virtual std::optional<StoredSession> find_session(const std::string& token) = 0;
     virtual void touch_session(const std::string& token, std::int64_t last_seen) = 0;
     virtual void delete_session(const std::string& token) = 0;
+
+    // --- visitors ---
+    virtual void create_visitor(const StoredVisitor& visitor) = 0; // throws on a duplicate id
+    virtual std::optional<StoredVisitor> find_visitor(const std::string& id) = 0;
+
+    // --- contacts and their events ---
+    // Upserts every contact and appends its events, all in ONE transaction (all or nothing).
+    virtual void write_contacts(const std::vector<ContactWrite>& writes) = 0;
+    virtual std::optional<StoredContact> find_contact(const std::string& id) = 0;
+    // Contacts whose state is not "closed", oldest created_at first.
+    virtual std::vector<StoredContact> open_contacts() = 0;
+    // Events of a contact with seq > after, in seq order, at most `limit` of them.
+    virtual std::vector<StoredEvent> events_after(const std::string& contact_id, std::uint64_t after,
+                                                  std::size_t limit) = 0;
+    // The seq of the event a command (party, cid) caused on this contact, if it was applied.
+    virtual std::optional<std::uint64_t> find_cid(const std::string& contact_id, const std::string& party,
+                                                  const std::string& cid) = 0;
 };
 
 } // namespace sb::server

@@ -185,3 +185,33 @@ TEST(Config, DemoConfigIsValid) {
     EXPECT_EQ(r->agents[0].login, "alice");
     EXPECT_EQ(r->agents[0].capacity, 3);
 }
+
+TEST(Config, ContactsSectionHasDefaultsAndLimits) {
+    auto defaults = parse_config(valid().dump(), "demo.json");
+    ASSERT_TRUE(defaults);
+    EXPECT_EQ(defaults->contacts.idle_seconds, 60);
+    EXPECT_EQ(defaults->contacts.grace_seconds, 30);
+    EXPECT_EQ(defaults->contacts.visitor_away_seconds, 30);
+    EXPECT_EQ(defaults->contacts.history_limit, 1000);
+
+    json j = valid();
+    j["contacts"] = {{"idle_seconds", 120}, {"grace_seconds", 0}, {"visitor_away_seconds", 45}, {"history_limit", 50}};
+    auto set = parse_config(j.dump(), "demo.json");
+    ASSERT_TRUE(set) << set.error().message;
+    EXPECT_EQ(set->contacts.idle_seconds, 120);
+    EXPECT_EQ(set->contacts.grace_seconds, 0);
+    EXPECT_EQ(set->contacts.visitor_away_seconds, 45);
+    EXPECT_EQ(set->contacts.history_limit, 50);
+
+    auto refused = [](const char* key, json value) {
+        json k = valid();
+        k["contacts"] = {{key, value}};
+        auto r = parse_config(k.dump(), "demo.json");
+        return r ? std::string("accepted") : r.error().message;
+    };
+    EXPECT_EQ(refused("idle_seconds", 0), "config demo.json: contacts.idle_seconds must be an integer from 1 to 86400");
+    EXPECT_EQ(refused("grace_seconds", -1), "config demo.json: contacts.grace_seconds must be an integer from 0 to 86400");
+    EXPECT_EQ(refused("history_limit", 1001), "config demo.json: contacts.history_limit must be an integer from 1 to 1000");
+    EXPECT_EQ(refused("idle_seconds", "60"), "config demo.json: contacts.idle_seconds must be an integer from 1 to 86400");
+    EXPECT_EQ(refused("idel_seconds", 60), "config demo.json: contacts.idel_seconds is not a known field");
+}

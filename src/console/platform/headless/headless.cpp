@@ -3,12 +3,14 @@
 #include "console/automation.h"
 #include "console/theme.h"
 
+#include <cfloat>
 #include <imgui.h>
 #include <nlohmann/json.hpp>
 
 namespace sb::console::headless {
 
 Console::Console(float width, float height) : app(transport), context_(ImGui::CreateContext()) {
+    app.set_clock([this] { return clock_ms; });
     ImGuiIO& io = ImGui::GetIO();
     io.IniFilename = nullptr;
     io.DisplaySize = ImVec2(width, height);
@@ -44,6 +46,30 @@ bool Console::click(std::string_view item) {
     io.AddMouseButtonEvent(0, false);
     frames(2);
     return true;
+}
+
+bool Console::hover(std::string_view item) {
+    auto j = nlohmann::json::parse(automation::locate_json(item));
+    if (j.is_null()) return false;
+    ImGui::GetIO().AddMousePosEvent(j["x"].get<float>() + j["w"].get<float>() / 2,
+                                    j["y"].get<float>() + j["h"].get<float>() / 2);
+    frames(2);
+    return true;
+}
+
+void Console::mouse_away() {
+    ImGui::GetIO().AddMousePosEvent(-FLT_MAX, -FLT_MAX);
+    frames(2);
+}
+
+void Console::press_with(int imgui_mod, int imgui_key) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.AddKeyEvent(static_cast<ImGuiKey>(imgui_mod), true);
+    io.AddKeyEvent(static_cast<ImGuiKey>(imgui_key), true);
+    frame();
+    io.AddKeyEvent(static_cast<ImGuiKey>(imgui_key), false);
+    io.AddKeyEvent(static_cast<ImGuiKey>(imgui_mod), false);
+    frames(2);
 }
 
 void Console::type(std::string_view utf8) {

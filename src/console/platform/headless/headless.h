@@ -3,6 +3,7 @@
 #pragma once
 #include "console/app.h"
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,10 +31,14 @@ class Console {
     void frame();                          // one ImGui frame: NewFrame, App::draw, Render
     void frames(int n) { for (int i = 0; i < n; ++i) frame(); }
     bool click(std::string_view item);     // moves the mouse to a named item and clicks it; false if not drawn
+    bool hover(std::string_view item);     // moves the mouse over a named item (two frames)
+    void mouse_away();                     // moves the mouse off every window
     void type(std::string_view utf8);      // text into the focused field
     void press(int imgui_key);             // a key press and release
+    void press_with(int imgui_mod, int imgui_key); // a key pressed with a modifier held (ImGuiMod_Shift, ...)
     bool drawn(std::string_view item) const;
 
+    std::int64_t clock_ms = 1'764'000'000'000; // the app's local clock; tests move it by hand
     RecordingTransport transport; // before app, which holds a reference to it
     App app;
 

@@ -12,6 +12,7 @@
 #include <emscripten/html5.h>
 #include <imgui.h>
 #include <imgui_internal.h>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -21,6 +22,8 @@ void sb_glue_request_frame();
 void sb_glue_ready();
 void sb_glue_text_input(int want);
 void sb_glue_set_clipboard(const char* text);
+void sb_glue_open_url(const char* url);
+void sb_glue_announce(const char* text);
 }
 
 namespace {
@@ -38,6 +41,8 @@ struct Console {
     double last_frame_ms = 0;
     std::string clipboard;
     std::string reply; // storage for strings returned to JS
+    std::size_t announced_waiting = 0;              // for the screen reader mirror
+    std::map<std::string, std::uint64_t> announced; // contact id -> last visitor message announced
 };
 Console* console = nullptr;
 
@@ -48,6 +53,31 @@ void wake() {
     sb_glue_request_frame();
 }
 
+// The hidden aria-live mirror: a new waiting contact and a visitor's new message are read out.
+void announce_changes() {
+    const ConsoleState& s = console->app->state();
+    if (s.waiting.size() > console->announced_waiting) {
+        const auto& c = s.waiting.back();
+        const std::string text = std::to_string(s.waiting.size()) + " waiting. New contact: " +
+                                 (c.customer.name.empty() ? std::string("a visitor") : c.customer.name) + ", " + c.service.name;
+        sb_glue_announce(text.c_str());
+    }
+    console->announced_waiting = s.waiting.size();
+    for (const auto& h : s.contacts) {
+        auto& last = console->announced[h.view.id];
+        if (h.last_visitor_message > last && !h.transcript.empty()) {
+            for (auto it = h.transcript.rbegin(); it != h.transcript.rend(); ++it) {
+                if (it->seq == h.last_visitor_message) {
+                    const std::string text = (h.view.customer.name.empty() ? std::string("Visitor") : h.view.customer.name) + ": " + it->text;
+                    sb_glue_announce(text.c_str());
+                    break;
+                }
+            }
+        }
+        last = h.last_visitor_message;
+    }
+}
+
 void reconnect(void*) {
     console->reconnect_scheduled = false;
     console->transport->connect();
@@ -55,6 +85,7 @@ void reconnect(void*) {
 }
 
 void after_socket_event() {
+    announce_changes();
     if (!console->transport->active() && !console->reconnect_scheduled) {
         console->reconnect_scheduled = true;
         emscripten_set_timeout(&reconnect, static_cast<double>(console->app->reconnect_delay_ms()), nullptr);
@@ -107,6 +138,7 @@ EMSCRIPTEN_KEEPALIVE int sb_start(const char* server_url, const char* canvas_sel
 
     console->transport = std::make_unique<web::WebTransport>(server_url, &after_socket_event);
     console->app = std::make_unique<App>(*console->transport);
+    console->app->set_url_opener([](const std::string& url) { sb_glue_open_url(url.c_str()); });
     console->transport->attach(*console->app);
     console->app->start(token ? token : "");
     wake();
@@ -139,8 +171,10 @@ EMSCRIPTEN_KEEPALIVE int sb_frame(double now_ms) {
     sb_glue_text_input(io.WantTextInput ? 1 : 0);
 
     if (console->frames_owed > 0) --console->frames_owed;
-    const bool more = console->frames_owed > 0 || GImGui->InputEventsQueue.Size > 0;
-    return more ? 0 : -1;
+    if (console->frames_owed > 0 || GImGui->InputEventsQueue.Size > 0) return 0;
+    // Nothing to settle: draw again only when something on screen changes by itself (countdowns, clocks).
+    const std::int64_t later = console->app->redraw_in_ms();
+    return later < 0 ? -1 : static_cast<int>(later < 16 ? 16 : later > 60'000 ? 60'000 : later);
 }
 
 EMSCRIPTEN_KEEPALIVE void sb_resize(double css_w, double css_h, double ratio) {
@@ -223,7 +257,7 @@ EMSCRIPTEN_KEEPALIVE void sb_text(const char* utf8) {
 
 EMSCRIPTEN_KEEPALIVE const char* sb_state_json() {
     if (!console) return "null";
-    console->reply = to_json(console->app->state());
+    console->reply = to_json(console->app->state(), console->app->now_ms());
     return console->reply.c_str();
 }
 

@@ -1,0 +1,164 @@
+// End-to-end: a scripted visitor asks for a chat; Alice's console shows the waiting box with 1 and the pending
+// drawer with the contact's details and a running dissuasion loader; she takes it by clicking it in the
+// drawer; they exchange messages both ways (with read marks); she sets a colour tag, pushes a link and stops
+// the contact through the confirmation popup. Carla (same service, another browser context) sees it waiting
+// but never receives it. Real server, real console (WASM), real input; waits on the console state only.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer } from './lib/server.mjs';
+import { launch, newPage, browsersToTest } from './lib/browsers.mjs';
+import {
+  state, waitForState, waitForItem, clickItem, typeInto, press, screenshot, saveArtifact, removeArtifacts,
+} from './lib/console.mjs';
+import { ScriptedVisitor, waitForContactEvent } from './lib/agent.mjs';
+import { loginReady, hoverItem, isolatedPage } from './lib/console-session.mjs';
+
+const TEST = 'contact';
+const STEPS = ['waiting', 'drawer', 'chat', 'color', 'link', 'stop-popup', 'closed', 'other-agent', 'failure'];
+const PAGE = { url: 'http://127.0.0.1/demo/products.html', title: 'Products' };
+
+for (const browserName of browsersToTest()) {
+  describe(`${TEST} (${browserName})`, { timeout: 300_000 }, () => {
+    let server;
+    let browser;
+    let page;
+    let other; // Carla's page, in another browser context
+    let visitor;
+
+    before(async () => {
+      for (const s of STEPS) await removeArtifacts(`${TEST}-${s}`, browserName);
+      server = await startServer();
+      browser = await launch(browserName);
+      page = await newPage(browser);
+      other = await isolatedPage(browser, () => launch(browserName));
+    });
+
+    after(async () => {
+      if (page?.e2eLog) await saveArtifact(`${TEST}-${browserName}.page.log`, page.e2eLog.join('\n')).catch(() => {});
+      visitor?.close();
+      await other?.close().catch(() => {});
+      await browser?.close().catch((e) => console.error(`closing ${browserName}: ${e.message}`));
+      const exit = await server?.stop().catch((e) => console.error(`stopping the server: ${e.message}`));
+      if (server) await saveArtifact(`${TEST}-${browserName}.server.log`, server.logs()).catch(() => {});
+      if (exit?.forced) console.error('the server ignored SIGTERM and was killed');
+    });
+
+    it('takes a waiting chat from the drawer, chats both ways, colours it, pushes a link and stops it', async () => {
+      try {
+        await loginReady(other.page, server.url, 'carla');
+        await loginReady(page, server.url, 'alice'); // Alice's tab stays in front from here on
+
+        // A visitor asks for a chat with Sales.
+        visitor = await ScriptedVisitor.start(server.url, { name: 'Maria Rossi', language: 'en', page: PAGE });
+        const request = await visitor.command('contact.request',
+          { service: 'sales', contact_type: 'chat', name: 'Maria Rossi', page: PAGE });
+        const id = request.contact.id;
+
+        // The waiting box says 1; the state lists the contact with its details.
+        const waiting = await waitForState(page, `s => s.waiting.count === 1 && s.waiting.contacts[0].id === ${JSON.stringify(id)}`);
+        const w = waiting.waiting.contacts[0];
+        assert.equal(w.customer, 'Maria Rossi');
+        assert.equal(w.service, 'Sales');
+        assert.equal(w.language, 'en');
+        assert.equal(w.site, 'Demo shop');
+        assert.equal(w.type, 'chat');
+        assert.equal(w.returning, false, 'a first-time visitor is a "new visitor"');
+        assert.equal(w.direct, false);
+        assert.ok(typeof w.deadline === 'number' && w.deadline > w.createdAt);
+        await waitForItem(page, 'waiting.box');
+        await screenshot(page, `${TEST}-waiting`, browserName);
+        await waitForState(other.page, (s) => s.waiting.count === 1);
+
+        // Hovering the waiting area opens the drawer; the loader runs (progress grows on screen and in state).
+        await hoverItem(page, 'waiting.area');
+        await waitForItem(page, `drawer.contact.${id}`);
+        const p1 = (await state(page)).waiting.contacts[0].progress;
+        await waitForState(page, `s => s.waiting.contacts.length === 1 && s.waiting.contacts[0].progress > ${p1} + 0.005`);
+        await screenshot(page, `${TEST}-drawer`, browserName);
+
+        // Take it by clicking it in the drawer.
+        await clickItem(page, `drawer.contact.${id}`);
+        await waitForState(page, `s => s.contacts.length === 1 && s.contacts[0].id === ${JSON.stringify(id)} &&
+          s.contacts[0].state === 'assigned' && s.contacts[0].expanded && s.waiting.count === 0`);
+        await waitForContactEvent(visitor, id, (e) => e.event === 'assigned' && e.agent?.id === 'alice');
+        await waitForState(other.page, (s) => s.waiting.count === 0 && s.contacts.length === 0);
+
+        // Visitor -> agent (UTF-8), read by the agent because the panel is open.
+        await visitor.command('contact.send', { contact: id, text: 'Hello, I need help with my order 😀' });
+        await waitForState(page, (s) => s.contacts.length === 1 &&
+          s.contacts[0].recent.some((m) => m.from === 'visitor' && m.text === 'Hello, I need help with my order 😀'));
+        await waitForContactEvent(visitor, id, (e) => e.event === 'read' && e.from === 'agent');
+        await waitForState(page, (s) => s.contacts[0].unread === 0);
+
+        // Agent -> visitor: typed in the panel's input, Enter sends.
+        await typeInto(page, `panel.${id}.input`, 'Certo, mi dica pure');
+        await press(page, 'Enter');
+        const sent = await waitForContactEvent(visitor, id,
+          (e) => e.event === 'message' && e.from === 'agent' && e.text === 'Certo, mi dica pure');
+        await waitForState(page, (s) => s.contacts[0].recent.some((m) => m.from === 'agent' && m.text === 'Certo, mi dica pure'));
+        // The visitor reads it: the read mark shows in the console.
+        await visitor.command('contact.read', { contact: id, up_to: sent.seq });
+        await waitForState(page, (s) => s.contacts[0].recent.some((m) => m.from === 'agent' && m.read));
+        await screenshot(page, `${TEST}-chat`, browserName);
+
+        // Colour tag: the picker, then a colour.
+        await clickItem(page, `panel.${id}.color`);
+        await waitForItem(page, 'color.default');
+        await screenshot(page, `${TEST}-color`, browserName);
+        await clickItem(page, 'color.dd5b62');
+        await waitForContactEvent(visitor, id, (e) => e.event === 'color' && e.color === '#dd5b62');
+        await waitForState(page, (s) => s.contacts[0].color === '#dd5b62');
+
+        // Push a link: the dialog's field starts with https://.
+        await clickItem(page, `panel.${id}.link`);
+        await typeInto(page, 'link.url', '');
+        await press(page, 'End');
+        await page.keyboard.type('shop.example/offer', { delay: 20 });
+        await screenshot(page, `${TEST}-link`, browserName);
+        await clickItem(page, 'link.send');
+        await waitForContactEvent(visitor, id, (e) => e.event === 'link' && e.url === 'https://shop.example/offer');
+        await waitForState(page, (s) => s.contacts[0].recent.some((m) => m.kind === 'link' && m.text === 'https://shop.example/offer'));
+
+        // Stop: Cancel keeps the contact, Close contact ends it.
+        await clickItem(page, `panel.${id}.stop`);
+        await clickItem(page, 'stop.cancel');
+        await clickItem(page, `panel.${id}.stop`);
+        await waitForItem(page, 'stop.confirm');
+        await screenshot(page, `${TEST}-stop-popup`, browserName);
+        assert.equal((await state(page)).contacts[0].state, 'assigned', 'Cancel did not stop the contact');
+        await clickItem(page, 'stop.confirm');
+        await waitForContactEvent(visitor, id, (e) => e.event === 'closed');
+        await waitForState(page, (s) => s.contacts[0].state === 'closed' && s.contacts[0].status.closed);
+        await screenshot(page, `${TEST}-closed`, browserName);
+
+        // Carla never received it.
+        const carla = await state(other.page);
+        assert.equal(carla.contacts.length, 0);
+        assert.equal(carla.waiting.count, 0);
+        await other.page.bringToFront();
+        await screenshot(other.page, `${TEST}-other-agent`, browserName);
+        await page.bringToFront();
+
+        // The closed panel goes away with its button.
+        await clickItem(page, `panel.${id}.stop`);
+        await waitForState(page, (s) => s.contacts.length === 0);
+      } catch (err) {
+        await saveFailure(page, server, visitor, browserName);
+        throw err;
+      }
+    });
+  });
+}
+
+async function saveFailure(page, server, visitor, browserName) {
+  const saved = [];
+  try { saved.push(await screenshot(page, `${TEST}-failure`, browserName)); } catch {}
+  try {
+    const st = await state(page).catch((e) => `<state() failed: ${e.message}>`);
+    saved.push(await saveArtifact(`${TEST}-failure-${browserName}.log`,
+      `state: ${JSON.stringify(st, null, 2)}\n\npage log:\n${(page?.e2eLog || []).join('\n')}\n\n` +
+      `visitor received:\n${(visitor?.messages || []).map((m) => JSON.stringify(m)).join('\n')}\n\n` +
+      `server:\n${server?.logs() ?? ''}`));
+  } catch {}
+  if (saved.length) console.error(`failure artifacts: ${saved.join(', ')}`);
+}

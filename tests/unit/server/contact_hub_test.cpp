@@ -1,0 +1,706 @@
+// Contacts through the session hub, without sockets: fake connections, a fake clock, a real SQLite store.
+#include "server/contact_hub.h"
+
+#include "protocol/codec.h"
+#include "server/password.h"
+#include "server/session_hub.h"
+#include "server/store/sqlite_store.h"
+
+#include "temp_dir.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <vector>
+
+using namespace sb::server;
+namespace protocol = sb::protocol;
+namespace ev = sb::protocol::ev;
+using sb::AgentStatus;
+using sb::ContactState;
+using sb::ContactType;
+using sb::Outcome;
+using namespace std::chrono_literals;
+
+namespace {
+
+// One fake connection: everything the hub sent it, decoded.
+struct Conn {
+    ConnectionId id = 0;
+    std::vector<protocol::ServerMessage> got;
+
+    template <class T> std::vector<T> all() const {
+        std::vector<T> out;
+        for (const auto& m : got)
+            if (auto* x = std::get_if<T>(&m)) out.push_back(*x);
+        return out;
+    }
+    template <class T> T last() const {
+        auto v = all<T>();
+        EXPECT_FALSE(v.empty()) << "no message of the expected type; got " << got.size() << " messages";
+        return v.empty() ? T{} : v.back();
+    }
+    template <class T> bool has() const { return !all<T>().empty(); }
+    std::vector<protocol::ContactEvent> events() const {
+        std::vector<protocol::ContactEvent> out;
+        for (const auto& e : all<protocol::ContactEventMsg>()) out.push_back(e.event);
+        return out;
+    }
+    std::vector<std::string> waiting_ids() const { // of the last queue.waiting
+        std::vector<std::string> ids;
+        for (const auto& c : last<protocol::QueueWaiting>().contacts) ids.push_back(c.id);
+        return ids;
+    }
+    void clear() { got.clear(); }
+};
+
+template <class T> bool is(const protocol::ContactEvent& e) { return std::holds_alternative<T>(e.body); }
+
+const char* config_text = R"({
+  "sites": [{"id": "demo", "name": "Demo shop", "url": "http://shop.example/"}],
+  "services": [
+    {"id": "sales", "name": "Sales", "language": "en", "tags": ["sales"], "dissuasion_seconds": 90,
+     "color": "#2e86de", "media": ["chat", "call", "callback", "weblead"], "site": "demo"},
+    {"id": "supporto", "name": "Supporto", "language": "it", "tags": ["support"], "dissuasion_seconds": 60,
+     "color": "#27ae60", "site": "demo"}],
+  "agents": [
+    {"login": "alice", "name": "Alice Rossi", "password": "x", "tags": ["sales", "support"], "capacity": 3},
+    {"login": "bruno", "name": "Bruno Bianchi", "password": "x", "tags": ["support"], "capacity": 2},
+    {"login": "carla", "name": "Carla Verdi", "password": "x", "tags": ["sales"], "capacity": 1}],
+  "contacts": {"idle_seconds": 60, "grace_seconds": 30, "visitor_away_seconds": 30}
+})";
+
+class ContactHubTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        ASSERT_TRUE(init_crypto());
+        auto parsed = parse_config(config_text, "test");
+        ASSERT_TRUE(parsed) << parsed.error().message;
+        config = *parsed;
+        for (auto& a : config.agents) { // no argon2 in these tests: agents resume with tokens
+            a.password.clear();
+            a.password_hash = "$argon2id$v=19$m=65536,t=2,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+        }
+        open();
+    }
+
+    // (Re)creates the hubs on the same database, as a server restart does.
+    void open() {
+        conns.clear();
+        hub.reset();
+        contacts.reset();
+        directory.reset();
+        store.reset();
+        store = open_sqlite_store(dir / "db.sqlite");
+        directory = std::make_unique<AgentDirectory>(*store);
+        directory->sync(config.agents);
+        HubOptions options;
+        options.messages_per_second = 1000;
+        options.now = [this] { return std::chrono::system_clock::time_point(clock.now().time_since_epoch()); };
+        hub = std::make_unique<SessionHub>(*directory, options);
+        contacts = std::make_unique<ContactHub>(*store, clock, config, contact_hub_options(config.contacts),
+                                                [this](ConnectionId id, const protocol::ServerMessage& m) { hub->send_to(id, m); });
+        contacts->start();
+        hub->attach(*contacts);
+    }
+
+    Conn& connect() {
+        auto c = std::make_unique<Conn>();
+        Conn* raw = c.get();
+        c->id = hub->open(Peer{[raw](std::string frame) {
+                                   auto m = protocol::decode_server(frame);
+                                   EXPECT_TRUE(m) << frame;
+                                   if (m) raw->got.push_back(*m);
+                               },
+                               [] {}});
+        conns.push_back(std::move(c));
+        return *raw;
+    }
+    void send(Conn& c, const protocol::ClientMessage& m) { hub->receive_text(c.id, protocol::encode(m)); }
+    void close(Conn& c) { hub->closed(c.id); }
+
+    std::string token(const std::string& login) {
+        return directory->open_session(login, sb::to_epoch_ms(clock.now()) / 1000);
+    }
+    Conn& agent(const std::string& login, bool ready = true) {
+        Conn& c = connect();
+        send(c, protocol::AgentResume{"r", token(login)});
+        EXPECT_TRUE(c.has<protocol::Welcome>()) << login;
+        if (ready) send(c, protocol::AgentSetStatus{"s", AgentStatus::ready});
+        c.clear();
+        return c;
+    }
+    Conn& visitor(const std::string& name = "Maria", std::optional<protocol::VisitorIdentity> who = std::nullopt) {
+        Conn& c = connect();
+        protocol::VisitorHello h;
+        h.cid = "h";
+        h.visitor = who;
+        h.name = name;
+        h.page = {"https://shop.example/products", "Products"};
+        h.capabilities = {true, false};
+        send(c, h);
+        EXPECT_TRUE(c.has<protocol::VisitorWelcome>());
+        return c;
+    }
+    // A new pending contact of this visitor; returns its id.
+    std::string ask(Conn& v, const std::string& service = "sales", const std::string& direct = "") {
+        protocol::ContactRequestMsg r;
+        r.cid = "q" + std::to_string(++counter);
+        r.service = service;
+        r.type = ContactType::chat;
+        r.agent = direct;
+        v.clear();
+        send(v, r);
+        auto s = v.last<protocol::ContactSnapshot>();
+        EXPECT_EQ(s.cid, r.cid);
+        return s.contact.id;
+    }
+    std::string take(Conn& a, const std::string& id) {
+        a.clear();
+        send(a, protocol::ContactClaim{"k" + std::to_string(++counter), id});
+        auto s = a.last<protocol::ContactSnapshot>();
+        EXPECT_EQ(s.contact.state, ContactState::assigned);
+        return s.contact.id;
+    }
+    void later(sb::Duration d) {
+        clock.advance(d);
+        contacts->tick();
+    }
+
+    sb::test::TempDir dir;
+    Config config;
+    sb::FakeClock clock;
+    std::unique_ptr<Store> store;
+    std::unique_ptr<AgentDirectory> directory;
+    std::unique_ptr<SessionHub> hub;
+    std::unique_ptr<ContactHub> contacts;
+    std::vector<std::unique_ptr<Conn>> conns;
+    int counter = 0;
+};
+
+void expect_no_gaps(const std::vector<protocol::ContactEvent>& events, std::uint64_t first = 1) {
+    for (std::size_t i = 0; i < events.size(); ++i) EXPECT_EQ(events[i].seq, first + i) << "event " << i;
+}
+
+} // namespace
+
+TEST_F(ContactHubTest, VisitorGetsAnIdentityAndIsReturningWithIt) {
+    Conn& v = visitor();
+    auto w = v.last<protocol::VisitorWelcome>();
+    EXPECT_EQ(w.visitor.id.rfind("v-", 0), 0u);
+    EXPECT_EQ(w.visitor.secret.size(), 64u);
+    EXPECT_FALSE(w.returning);
+    auto stored = store->find_visitor(w.visitor.id);
+    ASSERT_TRUE(stored);
+    EXPECT_NE(stored->secret_hash, w.visitor.secret); // only the hash is kept
+
+    Conn& again = visitor("Maria", w.visitor);
+    auto w2 = again.last<protocol::VisitorWelcome>();
+    EXPECT_TRUE(w2.returning);
+    EXPECT_EQ(w2.visitor, w.visitor);
+
+    Conn& wrong = visitor("Maria", protocol::VisitorIdentity{w.visitor.id, "nope"});
+    auto w3 = wrong.last<protocol::VisitorWelcome>();
+    EXPECT_FALSE(w3.returning);
+    EXPECT_NE(w3.visitor.id, w.visitor.id);
+}
+
+TEST_F(ContactHubTest, RequestIsListedForEligibleAgentsOnly) {
+    Conn& alice = agent("alice");
+    Conn& bruno = agent("bruno");         // no sales tag
+    Conn& carla = agent("carla", false);  // paused
+    Conn& v = visitor();
+    auto id = ask(v);
+
+    auto s = v.last<protocol::ContactSnapshot>();
+    EXPECT_EQ(s.contact.state, ContactState::pending);
+    EXPECT_EQ(s.contact.service.name, "Sales");
+    EXPECT_EQ(s.contact.site.name, "Demo shop");
+    EXPECT_EQ(s.contact.customer.name, "Maria");
+    EXPECT_EQ(s.contact.color, "#2e86de");
+    ASSERT_TRUE(s.contact.deadline);
+    EXPECT_EQ(*s.contact.deadline, s.contact.created_at + 90'000);
+    EXPECT_EQ(s.contact.seq, 1u);
+    ASSERT_EQ(s.events.size(), 1u);
+    EXPECT_TRUE(is<ev::Pending>(s.events[0]));
+    EXPECT_EQ(s.events[0].cid, "q1");
+    EXPECT_FALSE(v.has<protocol::ContactEventMsg>()); // the snapshot carries it
+
+    EXPECT_EQ(alice.waiting_ids(), std::vector<std::string>{id});
+    EXPECT_EQ(alice.last<protocol::QueueWaiting>().now, sb::to_epoch_ms(clock.now()));
+    EXPECT_FALSE(bruno.has<protocol::QueueWaiting>());
+    EXPECT_FALSE(carla.has<protocol::QueueWaiting>());
+
+    // carla becomes ready: she sees it; at capacity she does not.
+    send(carla, protocol::AgentSetStatus{"s", AgentStatus::ready});
+    EXPECT_EQ(carla.waiting_ids(), std::vector<std::string>{id});
+    Conn& v2 = visitor("Paolo");
+    auto id2 = ask(v2);
+    EXPECT_EQ(alice.waiting_ids(), (std::vector<std::string>{id, id2})); // oldest first
+    take(carla, id);
+    EXPECT_TRUE(carla.waiting_ids().empty()); // capacity 1 reached
+    EXPECT_EQ(alice.waiting_ids(), std::vector<std::string>{id2});
+}
+
+TEST_F(ContactHubTest, DirectContactIsListedForItsAgentOnly) {
+    Conn& alice = agent("alice");
+    Conn& carla = agent("carla");
+    Conn& v = visitor();
+    auto id = ask(v, "sales", "carla");
+    EXPECT_TRUE(v.last<protocol::ContactSnapshot>().contact.direct);
+    EXPECT_EQ(carla.waiting_ids(), std::vector<std::string>{id});
+    EXPECT_FALSE(alice.has<protocol::QueueWaiting>());
+    alice.clear();
+    send(alice, protocol::ContactClaim{"c", id});
+    EXPECT_EQ(alice.last<protocol::Error>().code, protocol::code::not_eligible);
+
+    protocol::ContactRequestMsg r{"bad", "sales", ContactType::chat, "", "nobody", {}, {}, {}};
+    send(v, r);
+    EXPECT_EQ(v.last<protocol::Error>().code, protocol::code::unknown_agent);
+}
+
+TEST_F(ContactHubTest, RequestRefusals) {
+    Conn& v = visitor();
+    auto refused = [&](protocol::ContactRequestMsg r) {
+        v.clear();
+        send(v, r);
+        return v.last<protocol::Error>().code;
+    };
+    EXPECT_EQ(refused({"a", "nope", ContactType::chat, "", "", {}, {}, {}}), protocol::code::unknown_service);
+    EXPECT_EQ(refused({"b", "supporto", ContactType::call, "", "", {}, {}, {}}), protocol::code::type_not_allowed);
+    EXPECT_EQ(refused({"c", "sales", ContactType::callback, "", "", {}, {}, {}}), protocol::code::bad_field);
+    Conn& agent_conn = agent("alice");
+    send(agent_conn, protocol::ContactRequestMsg{"d", "sales", ContactType::chat, "", "", {}, {}, {}});
+    EXPECT_EQ(agent_conn.last<protocol::Error>().code, protocol::code::not_logged_in);
+}
+
+TEST_F(ContactHubTest, TwoAgentsClaimTheSameContactExactlyOneGetsIt) {
+    Conn& alice = agent("alice");
+    Conn& carla = agent("carla");
+    Conn& v = visitor();
+    auto id = ask(v);
+    alice.clear();
+    carla.clear();
+    send(alice, protocol::ContactClaim{"a1", id});
+    send(carla, protocol::ContactClaim{"c1", id});
+
+    auto won = alice.last<protocol::ContactSnapshot>();
+    EXPECT_EQ(won.cid, "a1");
+    EXPECT_EQ(won.contact.state, ContactState::assigned);
+    ASSERT_TRUE(won.contact.agent);
+    EXPECT_EQ(won.contact.agent->name, "Alice Rossi");
+    ASSERT_EQ(won.events.size(), 2u);
+    EXPECT_TRUE(is<ev::Assigned>(won.events[1]));
+    auto lost = carla.last<protocol::Error>();
+    EXPECT_EQ(lost.code, protocol::code::already_taken);
+    EXPECT_EQ(lost.cid, "c1");
+    EXPECT_TRUE(carla.waiting_ids().empty()); // a fresh list after the refusal
+    EXPECT_FALSE(carla.has<protocol::ContactSnapshot>());
+
+    auto to_visitor = v.events();
+    ASSERT_EQ(to_visitor.size(), 1u);
+    EXPECT_TRUE(is<ev::Assigned>(to_visitor[0]));
+    EXPECT_EQ(to_visitor[0].seq, 2u);
+
+    // A retried claim of the same contact by the winner answers the same snapshot again.
+    alice.clear();
+    send(alice, protocol::ContactClaim{"a1", id});
+    EXPECT_EQ(alice.last<protocol::ContactSnapshot>().contact.seq, 2u);
+}
+
+TEST_F(ContactHubTest, ClaimWithoutContactTakesTheOldestAndRefusesWhenNothingWaits) {
+    Conn& alice = agent("alice");
+    Conn& v1 = visitor();
+    auto first = ask(v1);
+    clock.advance(1s);
+    Conn& v2 = visitor();
+    ask(v2);
+    send(alice, protocol::ContactClaim{"c", ""});
+    EXPECT_EQ(alice.last<protocol::ContactSnapshot>().contact.id, first);
+    send(alice, protocol::ContactClaim{"d", ""});
+    send(alice, protocol::ContactClaim{"e", ""});
+    EXPECT_EQ(alice.last<protocol::Error>().code, protocol::code::nothing_waiting);
+    Conn& paused = agent("carla", false);
+    send(paused, protocol::ContactClaim{"f", ""});
+    EXPECT_EQ(paused.last<protocol::Error>().code, protocol::code::not_ready);
+}
+
+TEST_F(ContactHubTest, DissuasionAtTheDeadlineClosesAndUpdatesTheLists) {
+    Conn& alice = agent("alice");
+    Conn& v = visitor();
+    auto id = ask(v);
+    EXPECT_EQ(*contacts->next_deadline(), clock.now() + 90s);
+    later(89'999ms);
+    EXPECT_FALSE(v.has<protocol::ContactEventMsg>());
+    alice.clear();
+    later(1ms);
+    auto events = v.events();
+    ASSERT_EQ(events.size(), 1u);
+    ASSERT_TRUE(is<ev::Closed>(events[0]));
+    EXPECT_EQ(std::get<ev::Closed>(events[0].body).outcome, Outcome::dissuaded);
+    EXPECT_EQ(events[0].seq, 2u);
+    EXPECT_TRUE(alice.waiting_ids().empty());
+    send(alice, protocol::ContactClaim{"c", id});
+    EXPECT_EQ(alice.last<protocol::Error>().code, protocol::code::closed);
+    EXPECT_EQ(store->find_contact(id)->state, "closed");
+}
+
+TEST_F(ContactHubTest, VisitorLeavingAPendingContactCancelsOrAbandonsIt) {
+    Conn& v = visitor();
+    auto quick = ask(v);
+    clock.advance(5s);
+    send(v, protocol::ContactStop{"s1", quick, std::nullopt});
+    auto closed = v.events().back();
+    EXPECT_EQ(std::get<ev::Closed>(closed.body).outcome, Outcome::cancelled);
+    EXPECT_EQ(closed.cid, "s1");
+
+    auto slow = ask(v);
+    clock.advance(12s);
+    v.clear();
+    send(v, protocol::ContactStop{"s2", slow, std::nullopt});
+    EXPECT_EQ(std::get<ev::Closed>(v.events().back().body).outcome, Outcome::abandoned);
+
+    // Gone without a word: presence false, then abandoned once the away time is over.
+    Conn& alice = agent("alice");
+    auto left = ask(v);
+    alice.clear();
+    close(v);
+    EXPECT_FALSE(alice.waiting_ids().empty());
+    EXPECT_FALSE(alice.last<protocol::QueueWaiting>().contacts[0].visitor_present);
+    later(29s);
+    EXPECT_EQ(store->find_contact(left)->state, "pending");
+    later(1s);
+    EXPECT_EQ(store->find_contact(left)->state, "closed");
+    EXPECT_TRUE(alice.waiting_ids().empty());
+    auto rec = store->events_after(left, 0, 100);
+    ASSERT_EQ(rec.size(), 3u); // pending, presence false, closed
+    EXPECT_EQ(rec[1].kind, "presence");
+    EXPECT_EQ(rec[2].kind, "closed");
+    EXPECT_NE(rec[2].payload.find("abandoned"), std::string::npos);
+}
+
+TEST_F(ContactHubTest, VisitorBackInTimeKeepsThePendingContact) {
+    Conn& v = visitor();
+    auto identity = v.last<protocol::VisitorWelcome>().visitor;
+    auto id = ask(v);
+    close(v);
+    later(10s);
+    Conn& back = visitor("Maria", identity);
+    auto w = back.last<protocol::VisitorWelcome>();
+    ASSERT_EQ(w.contacts.size(), 1u);
+    EXPECT_EQ(w.contacts[0].id, id);
+    EXPECT_TRUE(w.contacts[0].visitor_present);
+    later(60s);
+    EXPECT_EQ(store->find_contact(id)->state, "pending");
+    auto kinds = store->events_after(id, 0, 100);
+    ASSERT_EQ(kinds.size(), 3u);
+    EXPECT_EQ(kinds[1].payload.find("\"present\":false") != std::string::npos, true);
+    EXPECT_EQ(kinds[2].payload.find("\"present\":true") != std::string::npos, true);
+}
+
+TEST_F(ContactHubTest, ChatBothWaysInOrderWithoutGaps) {
+    Conn& alice = agent("alice");
+    Conn& v = visitor();
+    auto id = ask(v);
+    take(alice, id);
+    v.clear();
+    alice.clear();
+    send(v, protocol::ContactSend{"m1", id, "Hello, I need help"});
+    send(alice, protocol::ContactSend{"m2", id, "Sure, tell me"});
+    send(v, protocol::ContactSend{"m3", id, "My order is late"});
+    send(alice, protocol::ContactReadMsg{"r1", id, 5});
+
+    for (Conn* c : {&v, &alice}) {
+        auto events = c->events();
+        ASSERT_EQ(events.size(), 4u);
+        expect_no_gaps(events, 3);
+        auto m = std::get<ev::Message>(events[0].body);
+        EXPECT_EQ(m.from, protocol::Party::visitor);
+        EXPECT_EQ(m.author, "Maria");
+        EXPECT_EQ(m.text, "Hello, I need help");
+        EXPECT_EQ(events[0].cid, "m1");
+        EXPECT_EQ(std::get<ev::Message>(events[1].body).author, "Alice Rossi");
+        EXPECT_EQ(std::get<ev::Read>(events[3].body).up_to, 5u);
+    }
+    send(alice, protocol::ContactReadMsg{"r2", id, 99});
+    EXPECT_EQ(alice.last<protocol::Error>().code, protocol::code::bad_field);
+    send(alice, protocol::ContactSend{"m4", id, ""});
+    EXPECT_EQ(alice.last<protocol::Error>().code, protocol::code::bad_field);
+    auto stored = store->events_after(id, 0, 100);
+    ASSERT_EQ(stored.size(), 6u);
+    for (std::size_t i = 0; i < stored.size(); ++i) EXPECT_EQ(stored[i].seq, i + 1);
+}
+
+TEST_F(ContactHubTest, RetriedCommandIsAppliedOnce) {
+    Conn& alice = agent("alice");
+    Conn& v = visitor();
+    auto id = ask(v);
+    take(alice, id);
+    send(v, protocol::ContactSend{"same", id, "once"});
+    alice.clear();
+    v.clear();
+    send(v, protocol::ContactSend{"same", id, "once"});
+    auto ack = v.last<protocol::Ack>();
+    EXPECT_EQ(ack.cid, "same");
+    EXPECT_EQ(ack.contact, id);
+    EXPECT_EQ(ack.seq, 3u);
+    EXPECT_FALSE(alice.has<protocol::ContactEventMsg>());
+    EXPECT_EQ(store->events_after(id, 0, 100).size(), 3u);
+    // The same cid from the other party is another command.
+    send(alice, protocol::ContactSend{"same", id, "reply"});
+    EXPECT_EQ(store->events_after(id, 0, 100).size(), 4u);
+}
+
+TEST_F(ContactHubTest, ResumeAfterASeqReturnsExactlyTheMissedEvents) {
+    Conn& alice = agent("alice");
+    Conn& v = visitor();
+    auto identity = v.last<protocol::VisitorWelcome>().visitor;
+    auto id = ask(v);
+    take(alice, id);
+    for (int i = 0; i < 5; ++i) send(alice, protocol::ContactSend{"", id, "line " + std::to_string(i)});
+    Conn& other_tab = visitor("Maria", identity);
+    send(other_tab, protocol::ContactResume{"r", id, 4});
+    auto s = other_tab.last<protocol::ContactSnapshot>();
+    EXPECT_EQ(s.cid, "r");
+    EXPECT_EQ(s.contact.seq, 7u);
+    ASSERT_EQ(s.events.size(), 3u);
+    expect_no_gaps(s.events, 5);
+    EXPECT_EQ(std::get<ev::Message>(s.events[0].body).text, "line 2");
+    send(other_tab, protocol::ContactResume{"r2", id, 7});
+    EXPECT_TRUE(other_tab.last<protocol::ContactSnapshot>().events.empty());
+    send(other_tab, protocol::ContactResume{"r3", id, 8});
+    EXPECT_EQ(other_tab.last<protocol::Error>().code, protocol::code::bad_field);
+}
+
+TEST_F(ContactHubTest, VisitorCannotTouchAnotherVisitorsContact) {
+    Conn& v1 = visitor();
+    auto id = ask(v1);
+    Conn& v2 = visitor("Eve");
+    for (const protocol::ClientMessage& m :
+         std::vector<protocol::ClientMessage>{protocol::ContactSend{"a", id, "hi"}, protocol::ContactResume{"b", id, 0},
+                                              protocol::ContactStop{"c", id, std::nullopt},
+                                              protocol::ContactTyping{"d", id, true},
+                                              protocol::ContactPage{"e", id, {"https://x", "x"}}}) {
+        v2.clear();
+        send(v2, m);
+        EXPECT_EQ(v2.last<protocol::Error>().code, protocol::code::not_found) << protocol::encode(m);
+    }
+    EXPECT_EQ(store->events_after(id, 0, 100).size(), 1u);
+    EXPECT_FALSE(v1.has<protocol::ContactTypingNotice>());
+}
+
+TEST_F(ContactHubTest, AgentCannotReadAContactTheyDoNotHold) {
+    Conn& alice = agent("alice");
+    Conn& bruno = agent("bruno");
+    Conn& carla = agent("carla");
+    Conn& v = visitor();
+    auto id = ask(v);
+    send(bruno, protocol::ContactResume{"r", id, 0}); // not eligible: no sales tag
+    EXPECT_EQ(bruno.last<protocol::Error>().code, protocol::code::not_found);
+    send(carla, protocol::ContactResume{"r", id, 0}); // may claim it: may look at it
+    EXPECT_EQ(carla.last<protocol::ContactSnapshot>().contact.id, id);
+    send(carla, protocol::ContactSend{"s", id, "not yours yet"});
+    EXPECT_EQ(carla.last<protocol::Error>().code, protocol::code::not_found);
+    take(alice, id);
+    for (Conn* c : {&bruno, &carla}) {
+        c->clear();
+        send(*c, protocol::ContactResume{"r", id, 0});
+        EXPECT_EQ(c->last<protocol::Error>().code, protocol::code::not_found);
+        send(*c, protocol::ContactColor{"k", id, "#000000"});
+        EXPECT_EQ(c->last<protocol::Error>().code, protocol::code::not_found);
+    }
+}
+
+TEST_F(ContactHubTest, ColorLinkAndStop) {
+    Conn& alice = agent("alice");
+    Conn& v = visitor();
+    auto id = ask(v);
+    take(alice, id);
+    v.clear();
+    send(alice, protocol::ContactColor{"c1", id, "#dd5b62"});
+    EXPECT_EQ(std::get<ev::ColorChanged>(alice.events().back().body).color, "#dd5b62");
+    send(alice, protocol::ContactColor{"c2", id, "#dd5b62"}); // no change: ack
+    EXPECT_EQ(alice.last<protocol::Ack>().seq, 0u);
+    send(alice, protocol::ContactColor{"c3", id, "red"});
+    EXPECT_EQ(alice.last<protocol::Error>().code, protocol::code::bad_field);
+    send(alice, protocol::ContactColor{"c4", id, ""}); // back to the service default
+    EXPECT_EQ(std::get<ev::ColorChanged>(alice.events().back().body).color, "#2e86de");
+    send(alice, protocol::ContactLink{"l1", id, "javascript:alert(1)"});
+    EXPECT_EQ(alice.last<protocol::Error>().code, protocol::code::bad_field);
+    send(alice, protocol::ContactLink{"l2", id, "https://shop.example/help"});
+    EXPECT_EQ(std::get<ev::Link>(v.events().back().body).url, "https://shop.example/help");
+    send(v, protocol::ContactColor{"c5", id, "#000000"});
+    EXPECT_EQ(v.last<protocol::Error>().code, protocol::code::bad_field);
+    send(alice, protocol::ContactStop{"x1", id, Outcome::dissuaded});
+    EXPECT_EQ(alice.last<protocol::Error>().code, protocol::code::bad_field);
+    send(alice, protocol::ContactStop{"x2", id, Outcome::no_interaction});
+    auto closed = v.events().back();
+    EXPECT_EQ(std::get<ev::Closed>(closed.body).outcome, Outcome::no_interaction);
+    EXPECT_EQ(closed.cid, "x2");
+    expect_no_gaps(v.events(), 3);
+    send(v, protocol::ContactSend{"late", id, "hello?"});
+    EXPECT_EQ(v.last<protocol::Error>().code, protocol::code::closed);
+    send(alice, protocol::ContactResume{"r", id, 0}); // the transcript stays readable to its last agent
+    EXPECT_EQ(alice.last<protocol::ContactSnapshot>().contact.state, ContactState::closed);
+    EXPECT_TRUE(alice.all<protocol::Welcome>().empty());
+}
+
+TEST_F(ContactHubTest, TypingIsRelayedNotStoredAndRateLimited) {
+    Conn& alice = agent("alice");
+    Conn& v = visitor();
+    auto id = ask(v);
+    take(alice, id);
+    for (int i = 0; i < 5; ++i) send(v, protocol::ContactTyping{"", id, true});
+    auto notices = alice.all<protocol::ContactTypingNotice>();
+    ASSERT_EQ(notices.size(), 2u);
+    EXPECT_EQ(notices[0].from, protocol::Party::visitor);
+    EXPECT_TRUE(notices[0].typing);
+    clock.advance(1s);
+    send(v, protocol::ContactTyping{"t", id, false});
+    EXPECT_EQ(alice.all<protocol::ContactTypingNotice>().size(), 3u);
+    EXPECT_EQ(v.last<protocol::Ack>().seq, 0u);
+    EXPECT_EQ(store->events_after(id, 0, 100).size(), 2u);
+}
+
+TEST_F(ContactHubTest, IdleAfterTheIdleTimeAndBackWithTheNextMessage) {
+    Conn& alice = agent("alice");
+    Conn& v = visitor();
+    auto id = ask(v);
+    take(alice, id);
+    later(30s);
+    send(v, protocol::ContactSend{"", id, "still there?"});
+    later(59s);
+    EXPECT_FALSE(is<ev::Idle>(alice.events().back()));
+    later(1s);
+    auto idle = alice.events().back();
+    ASSERT_TRUE(is<ev::Idle>(idle));
+    EXPECT_TRUE(std::get<ev::Idle>(idle.body).idle);
+    send(alice, protocol::ContactSend{"", id, "yes"});
+    auto events = v.events();
+    ASSERT_GE(events.size(), 2u);
+    EXPECT_FALSE(std::get<ev::Idle>(events[events.size() - 2].body).idle);
+    EXPECT_TRUE(is<ev::Message>(events.back()));
+    expect_no_gaps(events, 2);
+}
+
+TEST_F(ContactHubTest, AgentBackWithinTheGraceKeepsTheContact) {
+    Conn& alice = agent("alice");
+    Conn& v = visitor();
+    auto id = ask(v);
+    take(alice, id);
+    close(alice);
+    later(29s);
+    Conn& back = connect();
+    send(back, protocol::AgentResume{"r", token("alice")});
+    auto w = back.last<protocol::Welcome>();
+    ASSERT_EQ(w.contacts.size(), 1u);
+    EXPECT_EQ(w.contacts[0].id, id);
+    EXPECT_EQ(w.now, sb::to_epoch_ms(clock.now()));
+    later(60s);
+    EXPECT_EQ(store->find_contact(id)->state, "assigned");
+}
+
+TEST_F(ContactHubTest, AgentLostLongerThanTheGraceReturnsTheContactToTheQueue) {
+    Conn& alice = agent("alice");
+    Conn& carla = agent("carla");
+    Conn& v = visitor();
+    auto id = ask(v);
+    auto created = v.last<protocol::ContactSnapshot>().contact.created_at;
+    take(alice, id);
+    close(alice);
+    carla.clear();
+    v.clear();
+    later(30s);
+    auto events = v.events();
+    ASSERT_EQ(events.size(), 2u);
+    EXPECT_TRUE(is<ev::Returned>(events[0]));
+    ASSERT_TRUE(is<ev::Pending>(events[1]));
+    EXPECT_EQ(*std::get<ev::Pending>(events[1].body).deadline, sb::to_epoch_ms(clock.now()) + 90'000);
+    expect_no_gaps(events, 3);
+    auto listed = carla.last<protocol::QueueWaiting>().contacts;
+    ASSERT_EQ(listed.size(), 1u);
+    EXPECT_EQ(listed[0].created_at, created); // its original waiting time
+}
+
+TEST_F(ContactHubTest, AgentWelcomeListsHeldContactsAndQueueFollows) {
+    Conn& alice = agent("alice");
+    Conn& v = visitor();
+    auto held = ask(v);
+    take(alice, held);
+    Conn& v2 = visitor("Paolo");
+    auto waiting = ask(v2);
+    Conn& tab = connect();
+    send(tab, protocol::AgentResume{"r", token("alice")});
+    ASSERT_EQ(tab.got.size(), 2u);
+    auto w = std::get<protocol::Welcome>(tab.got[0]);
+    ASSERT_EQ(w.contacts.size(), 1u);
+    EXPECT_EQ(w.contacts[0].id, held);
+    auto q = std::get<protocol::QueueWaiting>(tab.got[1]);
+    ASSERT_EQ(q.contacts.size(), 1u);
+    EXPECT_EQ(q.contacts[0].id, waiting);
+    // Events of the held contact reach every tab of the agent.
+    send(v, protocol::ContactSend{"", held, "hi"});
+    EXPECT_TRUE(is<ev::Message>(tab.events().back()));
+    EXPECT_TRUE(is<ev::Message>(alice.events().back()));
+}
+
+TEST_F(ContactHubTest, ConnectionsAreEitherAnAgentsOrAVisitors) {
+    Conn& v = visitor();
+    send(v, protocol::AgentResume{"r", token("alice")});
+    EXPECT_EQ(v.last<protocol::Error>().code, protocol::code::bad_field);
+    Conn& a = agent("alice");
+    send(a, protocol::VisitorHello{"h", std::nullopt, "", "", {}, {}});
+    EXPECT_EQ(a.last<protocol::Error>().code, protocol::code::bad_field);
+    Conn& nobody = connect();
+    send(nobody, protocol::ContactSend{"s", "k-1", "hi"});
+    EXPECT_EQ(nobody.last<protocol::Error>().code, protocol::code::not_logged_in);
+}
+
+TEST_F(ContactHubTest, RestartRestoresPendingAndAssignedContacts) {
+    Conn& alice = agent("alice");
+    Conn& v = visitor();
+    auto identity = v.last<protocol::VisitorWelcome>().visitor;
+    auto held = ask(v);
+    take(alice, held);
+    send(v, protocol::ContactSend{"m", held, "before the crash"});
+    Conn& v2 = visitor("Paolo");
+    auto pending = ask(v2);
+    auto deadline = *v2.last<protocol::ContactSnapshot>().contact.deadline;
+
+    clock.advance(5s);
+    open(); // a new server on the same database
+    Conn& back = connect();
+    send(back, protocol::AgentResume{"r", token("alice")});
+    auto w = back.last<protocol::Welcome>();
+    ASSERT_EQ(w.contacts.size(), 1u);
+    EXPECT_EQ(w.contacts[0].id, held);
+    EXPECT_FALSE(w.contacts[0].visitor_present); // nobody is connected after a restart
+    send(back, protocol::AgentSetStatus{"s", AgentStatus::ready});
+    auto q = back.last<protocol::QueueWaiting>();
+    ASSERT_EQ(q.contacts.size(), 1u);
+    EXPECT_EQ(q.contacts[0].id, pending);
+    EXPECT_EQ(*q.contacts[0].deadline, deadline);
+
+    send(back, protocol::ContactResume{"t", held, 0});
+    auto s = back.last<protocol::ContactSnapshot>();
+    expect_no_gaps(s.events);
+    bool found = false;
+    for (const auto& e : s.events)
+        if (auto* m = std::get_if<ev::Message>(&e.body)) found = found || m->text == "before the crash";
+    EXPECT_TRUE(found);
+
+    Conn& vb = visitor("Maria", identity); // the visitor is back too
+    EXPECT_TRUE(vb.last<protocol::VisitorWelcome>().contacts[0].visitor_present);
+    send(vb, protocol::ContactSend{"m", held, "before the crash"}); // a retry after the crash
+    EXPECT_EQ(vb.last<protocol::Ack>().seq, 3u);
+}
+
+TEST_F(ContactHubTest, RestartGivesHoldersTheGracePeriod) {
+    Conn& alice = agent("alice");
+    Conn& v = visitor();
+    auto id = ask(v);
+    take(alice, id);
+    open();
+    later(30s);
+    EXPECT_EQ(store->find_contact(id)->state, "pending"); // alice did not come back: returned to the queue
+}
