@@ -71,6 +71,7 @@ struct Client {
         tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), port);
         co_await beast::get_lowest_layer(ws).async_connect(ep, use_awaitable);
         beast::get_lowest_layer(ws).expires_never();
+        beast::get_lowest_layer(ws).socket().set_option(tcp::no_delay(true));
         ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
         co_await ws.async_handshake("127.0.0.1", path, use_awaitable);
         ws.text(true);
@@ -117,6 +118,7 @@ class EchoServer {
     awaitable<void> accept() {
         for (;;) {
             auto socket = co_await acceptor_.async_accept(use_awaitable);
+            socket.set_option(tcp::no_delay(true));
             asio::co_spawn(io_, session(std::move(socket)), asio::detached);
         }
     }
@@ -157,6 +159,9 @@ struct ServerProcess {
         if (pid == 0) {
             dup2(out[1], 1);
             close(out[0]);
+            // The server's log would drown the figures: keep it in the temporary folder.
+            const std::string log = (dir / "server.log").string();
+            if (FILE* f = std::fopen(log.c_str(), "w")) dup2(fileno(f), 2);
             const std::string cfg = (dir / "config.json").string(), db = (dir / "bench.db").string(),
                               web = (dir / "web").string();
             execl(binary.c_str(), binary.c_str(), "--config", cfg.c_str(), "--port", "0", "--db", db.c_str(),
@@ -219,14 +224,18 @@ json bench_config(int agents) {
                 {"agents", a}};
 }
 
+// Runs n coroutines to completion (other work on the context, such as the agents' read loops, goes on).
 template <class F> void run_all(asio::io_context& io, int n, F make) {
     std::exception_ptr failure;
+    int remaining = n;
     for (int i = 0; i < n; ++i)
         asio::co_spawn(io, make(i), [&](std::exception_ptr e) {
             if (e && !failure) failure = e;
+            --remaining;
         });
     io.restart();
-    io.run();
+    while (remaining > 0)
+        io.run_one();
     if (failure) std::rethrow_exception(failure);
 }
 
@@ -258,6 +267,7 @@ int main(int argc, char** argv) {
             return 2;
         }
     }
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);
     rlimit lim{};
     getrlimit(RLIMIT_NOFILE, &lim);
     lim.rlim_cur = lim.rlim_max;

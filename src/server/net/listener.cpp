@@ -45,6 +45,9 @@ void Listener::do_accept() {
     acceptor_.async_accept(ioc_, [self = shared_from_this()](boost::system::error_code ec, tcp::socket socket) {
         if (ec == asio::error::operation_aborted) return; // stopped
         if (!ec) {
+            // Small frames (chat, typing, acks) go out at once instead of waiting for Nagle's delayed ACK.
+            boost::system::error_code opt_ec;
+            socket.set_option(tcp::no_delay(true), opt_ec);
             std::make_shared<HttpSession>(std::move(socket), self->ctx_)->run();
             self->do_accept();
             return;
