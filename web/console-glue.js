@@ -19,4 +19,13 @@ mergeInto(LibraryManager.library, {
   sb_glue_announce: function (text) {
     Module.sbHost.announce(UTF8ToString(text));
   },
+  sb_glue_notify: function (kind, title, body, sound, desktop) {
+    Module.sbHost.notify(UTF8ToString(kind), UTF8ToString(title), UTF8ToString(body), !!sound, !!desktop);
+  },
+  sb_glue_save_settings: function (sound, desktop) {
+    Module.sbHost.saveSettings({ sound: !!sound, desktop: !!desktop });
+  },
+  sb_glue_ask_permission: function () {
+    Module.sbHost.askPermission();
+  },
 });

@@ -123,6 +123,7 @@
         return { x: c.left + r.x, y: c.top + r.y, w: r.w, h: r.h };
       },
       unmount() {
+        if (Module) Module._sb_stop(); // closes the connection; no more frames or reconnects
         if (frameTimer) clearTimeout(frameTimer);
         listeners.splice(0).forEach((off) => off());
         element.removeChild(canvas);

@@ -330,7 +330,7 @@ int main(int argc, char** argv) {
     });
     std::printf("agents logged in and ready\n");
 
-    // Agent read loops: assignment latency from queue.waiting, relay latency from message events.
+    // Agent read loops: assignment latency from queue.waiting / queue.changed, relay latency from message events.
     for (std::size_t i = 0; i < agents.size(); ++i) {
         asio::co_spawn(
             io,
@@ -340,8 +340,8 @@ int main(int argc, char** argv) {
                 while (!stop_agents) {
                     auto j = json::parse(co_await c.recv(), nullptr, false);
                     const std::string type = j.value("type", "");
-                    if (type == "queue.waiting") {
-                        for (const auto& k : j["contacts"]) {
+                    if (type == "queue.waiting" || type == "queue.changed") {
+                        for (const auto& k : j[type == "queue.waiting" ? "contacts" : "added"]) {
                             std::string name = k["customer"].value("name", "");
                             if (!listed.insert(k.value("id", "")).second) continue;
                             if (++seen[name] == o.agents && requested.count(name))

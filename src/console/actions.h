@@ -2,6 +2,7 @@
 // console events for what stays local, like which panel is expanded).
 #pragma once
 #include "core/agent.h"
+#include "core/notify.h"
 
 #include <cstdint>
 #include <string>
@@ -55,11 +56,18 @@ struct DismissNotice {};
 struct OpenUrl { // a link in a transcript: the browser opens it
     std::string url;
 };
+struct ShowHelp { // open / close the keyboard shortcuts help
+    bool open = false;
+};
+struct SetNotify { // turn sound / desktop notifications on or off
+    notify::Settings settings;
+};
 } // namespace action
 
 using Action = std::variant<action::Login, action::SetStatus, action::Logout, action::Claim, action::Expand,
                             action::Send, action::Typing, action::MarkRead, action::SetColor, action::PushLink,
-                            action::Stop, action::Dismiss, action::DismissNotice, action::OpenUrl>;
+                            action::Stop, action::Dismiss, action::DismissNotice, action::OpenUrl, action::ShowHelp,
+                            action::SetNotify>;
 using Actions = std::vector<Action>;
 
 } // namespace sb::console

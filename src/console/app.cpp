@@ -69,6 +69,8 @@ void App::run(const Action& a) {
     std::visit(overloaded{
                    [&](const action::Login& l) {
                        apply(event::LoginSent{});
+                       // The login click / Enter is a user gesture: the moment to ask for notification permission.
+                       if (state_.notify_settings.desktop && ask_permission_) ask_permission_();
                        send(protocol::AgentLogin{next_cid(), l.login, l.password});
                    },
                    [&](const action::SetStatus& st) { send(protocol::AgentSetStatus{next_cid(), st.status}); },
@@ -119,6 +121,13 @@ void App::run(const Action& a) {
                    [&](const action::OpenUrl& u) {
                        if (open_url_) open_url_(u.url);
                    },
+                   [&](const action::ShowHelp& h) { apply(event::HelpShown{h.open}); },
+                   [&](const action::SetNotify& n) {
+                       const bool asked = n.settings.desktop && !state_.notify_settings.desktop;
+                       apply(event::NotifySettingsChanged{n.settings});
+                       if (save_settings_) save_settings_(n.settings);
+                       if (asked && ask_permission_) ask_permission_();
+                   },
                },
                a);
 }
@@ -131,10 +140,29 @@ void App::draw() {
     if (!state_.agent) {
         views::login(state_, ui_, actions);
     } else {
+        views::shortcuts(state_, ui_, actions);
         float top = views::status_bar(state_, ui_, actions);
         views::home(state_, ui_, actions, top);
+        views::help_popup(state_, ui_, actions);
     }
     for (const auto& a : actions) run(a);
+    check_alerts();
+}
+
+void App::check_alerts() {
+    notify::Tracker t = state_.alerts;
+    const auto alerts = notify::observe(t, state_, state_.notify_settings,
+                                        notify::Viewing{page_visible_, ui_.drawer_open}, clock_());
+    state_.alerts = std::move(t);
+    if (alert_sink_)
+        for (const auto& a : alerts) alert_sink_(a);
+}
+
+std::int64_t App::next_alert_in_ms() const {
+    const std::int64_t at = notify::next_reminder_ms(state_.alerts);
+    if (at < 0) return -1;
+    const std::int64_t in = at - clock_();
+    return in < 0 ? 0 : in;
 }
 
 } // namespace sb::console

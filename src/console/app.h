@@ -27,12 +27,22 @@ class App {
   public:
     using LocalClock = std::function<std::int64_t()>; // ms since the Unix epoch on this machine
     using UrlOpener = std::function<void(const std::string&)>;
+    using AlertSink = std::function<void(const notify::Alert&)>;           // plays / shows one alert
+    using SettingsSaver = std::function<void(const notify::Settings&)>;    // persists the agent's choice
+    using PermissionAsker = std::function<void()>; // asks the browser for notification permission (user gesture)
 
     explicit App(Transport& transport);
 
     void start(std::string resume_token = {}); // opens the connection (resuming a session when given a token)
     void set_clock(LocalClock clock) { clock_ = std::move(clock); }
     void set_url_opener(UrlOpener open) { open_url_ = std::move(open); }
+    void set_alert_sink(AlertSink sink) { alert_sink_ = std::move(sink); }
+    void set_settings_saver(SettingsSaver save) { save_settings_ = std::move(save); }
+    void set_permission_asker(PermissionAsker ask) { ask_permission_ = std::move(ask); }
+    // Settings restored by the platform at start (not saved again).
+    void load_settings(const notify::Settings& s) { apply(event::NotifySettingsChanged{s}); }
+    // The page became hidden / visible (a hidden page's panels are not in view).
+    void set_page_visible(bool visible) { page_visible_ = visible; }
 
     // Platform callbacks.
     void on_open();
@@ -50,6 +60,11 @@ class App {
     std::int64_t reconnect_delay_ms() const { return console::reconnect_delay_ms(state_.reconnect_attempt); }
     // After draw(): ms until something on screen changes by itself (countdowns, clocks), -1 if nothing does.
     std::int64_t redraw_in_ms() const { return ui_.redraw_in_ms; }
+    // Decides the notifications due now (notify::observe) and hands them to the alert sink. draw() runs it;
+    // the platform also runs it after socket events and at next_alert_in_ms(), for a hidden page draws nothing.
+    void check_alerts();
+    // ms until check_alerts() should run again for a reminder, -1 if none is due.
+    std::int64_t next_alert_in_ms() const;
 
   private:
     void apply(const Event& e) { state_ = reduce(std::move(state_), e); }
@@ -67,6 +82,10 @@ class App {
     UiState ui_;
     LocalClock clock_;
     UrlOpener open_url_;
+    AlertSink alert_sink_;
+    SettingsSaver save_settings_;
+    PermissionAsker ask_permission_;
+    bool page_visible_ = true;
     std::map<std::string, TypingSent, std::less<>> typing_;
     std::uint64_t cid_counter_ = 0;
 };

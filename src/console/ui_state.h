@@ -40,6 +40,7 @@ struct UiState {
     float drawer_height = 0;     // its height in the last frame (0: not drawn), to keep it open while hovered
 
     std::map<std::string, ContactUi, std::less<>> contacts; // per contact id
+    std::string focus_input; // put the cursor in this contact's chat input when its panel is next drawn
 };
 
 } // namespace sb::console

@@ -1,6 +1,9 @@
 #include "core/console_state.h"
 
 #include <algorithm>
+#include <iterator>
+#include <set>
+#include <string_view>
 #include <nlohmann/json.hpp>
 
 namespace sb::console {
@@ -152,6 +155,36 @@ void learn_service_color(ConsoleState& s, const protocol::ContactView& c) {
     if (!c.service.id.empty() && !c.color.empty()) s.service_colors.emplace(c.service.id, c.color);
 }
 
+// The waiting list's order (protocol: created_at, then id).
+bool waits_before(const protocol::ContactView& a, const protocol::ContactView& b) {
+    if (a.created_at != b.created_at) return a.created_at < b.created_at;
+    return a.id < b.id;
+}
+
+void sort_waiting(std::vector<protocol::ContactView>& list) { std::stable_sort(list.begin(), list.end(), waits_before); }
+
+// queue.changed: drop the removed ids and the listed copies of the added ones, then merge the added contacts
+// in their places. Duplicates within `added`: the last one wins.
+void apply_queue_changed(std::vector<protocol::ContactView>& list, const protocol::QueueChanged& q) {
+    if (q.removed.empty() && q.added.empty()) return;
+    std::vector<std::string> drop = q.removed;
+    for (const auto& c : q.added) drop.push_back(c.id);
+    std::sort(drop.begin(), drop.end());
+    std::erase_if(list, [&](const protocol::ContactView& c) { return std::binary_search(drop.begin(), drop.end(), c.id); });
+    std::vector<protocol::ContactView> added;
+    added.reserve(q.added.size());
+    std::set<std::string_view> seen;
+    for (auto it = q.added.rbegin(); it != q.added.rend(); ++it)
+        if (seen.insert(it->id).second) added.push_back(*it);
+    sort_waiting(added);
+    std::vector<protocol::ContactView> merged;
+    merged.reserve(list.size() + added.size());
+    std::merge(std::make_move_iterator(list.begin()), std::make_move_iterator(list.end()),
+               std::make_move_iterator(added.begin()), std::make_move_iterator(added.end()), std::back_inserter(merged),
+               waits_before);
+    list = std::move(merged);
+}
+
 void on_snapshot(ConsoleState& s, const protocol::ContactSnapshot& snap) {
     const auto& c = snap.contact;
     HeldContact* h = find_held(s, c.id);
@@ -290,7 +323,13 @@ void on_server(ConsoleState& s, const protocol::ServerMessage& m, std::int64_t l
                    [&](const protocol::QueueWaiting& q) {
                        clock(q.now);
                        s.waiting = q.contacts;
+                       sort_waiting(s.waiting);
                        for (const auto& c : s.waiting) learn_service_color(s, c);
+                   },
+                   [&](const protocol::QueueChanged& q) {
+                       clock(q.now);
+                       apply_queue_changed(s.waiting, q);
+                       for (const auto& c : q.added) learn_service_color(s, c);
                    },
                    [&](const protocol::ContactSnapshot& snap) {
                        clock(snap.now);
@@ -310,6 +349,7 @@ std::int64_t now_of(const protocol::ServerMessage& m) {
     return std::visit(overloaded{
                           [](const protocol::Welcome& w) { return w.now; },
                           [](const protocol::QueueWaiting& q) { return q.now; },
+                          [](const protocol::QueueChanged& q) { return q.now; },
                           [](const protocol::ContactSnapshot& c) { return c.now; },
                           [](const auto&) -> std::int64_t { return 0; },
                       },
@@ -351,6 +391,7 @@ ConsoleState reduce(ConsoleState s, const Event& e) {
                        s.waiting.clear();
                        s.expanded.clear();
                        s.notice.clear();
+                       s.help_open = false;
                    },
                    [&](const protocol::ServerMessage& m) { on_server(s, m, now_of(m), false); },
                    [&](const event::Received& r) { on_server(s, r.message, r.local_ms, true); },
@@ -373,6 +414,8 @@ ConsoleState reduce(ConsoleState s, const Event& e) {
                        if (s.expanded == d.contact) s.expanded = s.contacts.empty() ? "" : s.contacts.front().view.id;
                    },
                    [&](const event::NoticeDismissed&) { s.notice.clear(); },
+                   [&](const event::NotifySettingsChanged& n) { s.notify_settings = n.settings; },
+                   [&](const event::HelpShown& h) { s.help_open = h.open; },
                },
                e);
     return s;
@@ -500,6 +543,12 @@ std::string to_json(const ConsoleState& s, std::int64_t local_ms) {
     j["contacts"] = std::move(contacts);
     j["expanded"] = s.expanded.empty() ? json(nullptr) : json(s.expanded);
     j["notice"] = s.notice;
+    j["helpOpen"] = s.help_open;
+    j["notify"] = {{"sound", s.notify_settings.sound},
+                   {"desktop", s.notify_settings.desktop},
+                   {"notified", s.alerts.notified},
+                   {"lastKind", s.alerts.notified > 0 ? json(notify::to_string(s.alerts.last_kind)) : json(nullptr)},
+                   {"unseen", s.alerts.unseen.size()}};
     return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

@@ -4,6 +4,7 @@
 // expanded, what was marked read).
 #pragma once
 #include "core/agent.h"
+#include "core/notify.h"
 #include "protocol/messages.h"
 
 #include <cstdint>
@@ -59,7 +60,7 @@ struct ConsoleState {
     int reconnect_attempt = 0;         // consecutive failed connection attempts
 
     // Contacts.
-    std::vector<protocol::ContactView> waiting; // what this agent may take, oldest first (queue.waiting)
+    std::vector<protocol::ContactView> waiting; // what this agent may take, by created_at then id (queue.waiting, queue.changed)
     std::int64_t server_offset_ms = 0;          // server clock - local clock, from the last `now` received
     std::vector<HeldContact> contacts;          // held contacts, in the order they were taken
     std::string expanded;                       // id of the one expanded panel ("" = all collapsed)
@@ -67,6 +68,11 @@ struct ConsoleState {
     std::int64_t notice_at = 0;                 // local time the notice appeared
     std::vector<protocol::ServiceInfo> services;        // the agent's services with their colour palettes
     std::map<std::string, std::string> service_colors; // service id -> default colour seen on its contacts
+
+    // The agent's local choices.
+    notify::Settings notify_settings; // sound / desktop notifications on or off (persisted by the platform)
+    bool help_open = false;           // the keyboard shortcuts help popup
+    notify::Tracker alerts;           // what notify::observe remembers (the App runs it after changes)
 };
 
 namespace event {
@@ -94,11 +100,18 @@ struct Dismissed {                     // the agent closed the panel of a closed
     std::string contact;
 };
 struct NoticeDismissed {};
+struct NotifySettingsChanged {
+    notify::Settings settings;
+};
+struct HelpShown {
+    bool open = false;
+};
 } // namespace event
 // A bare ServerMessage is taken as arriving at local time == its server `now` (no clock offset).
 using Event = std::variant<event::SocketOpened, event::SocketClosed, event::LoginSent, event::LoggedOut,
                            protocol::ServerMessage, event::Received, event::ClaimSent, event::Expand,
-                           event::ReadSent, event::ResumeSent, event::Dismissed, event::NoticeDismissed>;
+                           event::ReadSent, event::ResumeSent, event::Dismissed, event::NoticeDismissed,
+                           event::NotifySettingsChanged, event::HelpShown>;
 
 ConsoleState reduce(ConsoleState s, const Event& e);
 
@@ -134,7 +147,9 @@ std::string default_color(const ConsoleState& s, std::string_view service_id);
 //                 "visitorReadUpTo": int, "agentReadUpTo": int, "page": url,
 //                 "recent": [{"seq", "kind": "message"|"link"|"note", "from": "agent"|"visitor", "text",
 //                             "read": bool (agent messages: read by the visitor)}] (the last 10)}],
-//   "expanded": str|null, "notice": str
+//   "expanded": str|null, "notice": str, "helpOpen": bool,
+//   "notify": {"sound": bool, "desktop": bool, "notified": int (alerts decided since the login),
+//              "lastKind": "contact"|"reminder"|"message"|null, "unseen": int (waiting contacts not yet seen)}
 // }
 // The session token is never exposed.
 std::string to_json(const ConsoleState& s, std::int64_t local_ms = 0);

@@ -489,6 +489,7 @@ std::string_view type_of(const ServerMessage& m) {
                           [](const Pong&) { return "pong"; },
                           [](const VisitorWelcome&) { return "visitor.welcome"; },
                           [](const QueueWaiting&) { return "queue.waiting"; },
+                          [](const QueueChanged&) { return "queue.changed"; },
                           [](const ContactSnapshot&) { return "contact.snapshot"; },
                           [](const ContactEventMsg&) { return "contact.event"; },
                           [](const ContactTypingNotice&) { return "contact.typing"; },
@@ -643,6 +644,14 @@ std::string encode(const ServerMessage& m) {
                                    j["contacts"] = contacts_json(x.contacts);
                                    return j;
                                },
+                               [&](const QueueChanged& x) {
+                                   auto j = with("");
+                                   j["now"] = x.now;
+                                   j["count"] = x.count;
+                                   j["added"] = contacts_json(x.added);
+                                   j["removed"] = x.removed;
+                                   return j;
+                               },
                                [&](const ContactSnapshot& x) {
                                    auto j = with(x.cid);
                                    j["now"] = x.now;
@@ -772,6 +781,10 @@ Expected<ServerMessage, DecodeError> decode_server(std::string_view frame) {
         }
         if (type == "queue.waiting")
             return ServerMessage{QueueWaiting{r.integer("now", 0, 1LL << 53), read_contacts(r, "contacts")}};
+        if (type == "queue.changed")
+            return ServerMessage{QueueChanged{r.integer("now", 0, 1LL << 53),
+                                              static_cast<std::size_t>(r.integer("count", 0, 1LL << 31)),
+                                              read_contacts(r, "added"), r.strings("removed", max_list, max_id)}};
         if (type == "contact.snapshot") {
             ContactSnapshot s{cid, r.integer("now", 0, 1LL << 53), read_contact(*r.object("contact", true)), {}};
             if (r.has("events"))

@@ -166,6 +166,12 @@ struct QueueWaiting {
     std::int64_t now = 0;
     std::vector<ContactView> contacts; // oldest first; the count is contacts.size()
 };
+struct QueueChanged { // what changed in the agent's waiting list since the last queue.waiting/changed
+    std::int64_t now = 0;
+    std::size_t count = 0;             // the waiting box number after the change
+    std::vector<ContactView> added;    // newly listed, or listed ones whose details changed (by id)
+    std::vector<std::string> removed;  // ids no longer listed
+};
 struct ContactSnapshot {
     std::string cid;
     std::int64_t now = 0;
@@ -185,8 +191,8 @@ struct Ack {
     std::string contact;
     std::uint64_t seq = 0;
 };
-using ServerMessage = std::variant<Welcome, AgentUpdate, Error, Pong, VisitorWelcome, QueueWaiting, ContactSnapshot,
-                                   ContactEventMsg, ContactTypingNotice, Ack>;
+using ServerMessage = std::variant<Welcome, AgentUpdate, Error, Pong, VisitorWelcome, QueueWaiting, QueueChanged,
+                                   ContactSnapshot, ContactEventMsg, ContactTypingNotice, Ack>;
 
 // The "type" string of each message on the wire.
 std::string_view type_of(const ClientMessage& m);

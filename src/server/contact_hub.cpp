@@ -255,8 +255,7 @@ void ContactHub::send_waiting(ConnectionId conn) {
 void ContactHub::agent_status(const std::string& login, AgentStatus status) {
     Batch b;
     b.now = clock_.now();
-    absorb(b, router_.set_agent_status(login, status, b.now).events);
-    b.lists.insert(login); // the status changed: the console redraws its waiting box either way
+    absorb(b, router_.set_agent_status(login, status, b.now).events); // its list changes (queue.changed) if any
     commit(b);
     notify_deadline();
 }
@@ -509,7 +508,7 @@ void ContactHub::claim(ConnectionId conn, const protocol::ContactClaim& x) {
     absorb(b, res.events, res.contact_id, &who, x.cid);
     if (!res) {
         b.replies.emplace_back(conn, protocol::Error{x.cid, code_of(*res.error), message_of(*res.error)});
-        b.lists.insert(login); // a fresh queue.waiting follows the refusal
+        b.full_lists.insert(conn); // a fresh queue.waiting follows the refusal
         commit(b);
         return;
     }
@@ -736,13 +735,12 @@ void ContactHub::absorb(Batch& b, const std::vector<RouterEvent>& events, const 
     namespace re = router_event;
     for (const auto& event : events) {
         if (auto* w = std::get_if<re::WaitingListChanged>(&event)) {
-            b.lists.insert(w->agent_id);
+            auto& change = b.lists[w->agent_id];
+            for (const auto& id : w->removed) change.remove(id);
+            for (const auto& id : w->added) change.add(id);
             continue;
         }
-        if (auto* a = std::get_if<re::AgentChanged>(&event)) {
-            b.lists.insert(a->profile.id);
-            continue;
-        }
+        if (std::holds_alternative<re::AgentChanged>(event)) continue; // a list it changes comes as WaitingListChanged
         const Contact* c = contact_of(event);
         if (!c) continue;
         auto it = records_.find(c->id);
@@ -832,6 +830,8 @@ void ContactHub::commit(Batch& b) {
     } catch (const StoreError& e) {
         log_line(std::string("cannot store contact events: ") + e.what());
         if (b.requester) error(b.requester, b.requester_cid, code::internal, "the server failed; the command was not applied");
+        for (const auto& [login, change] : b.lists) unsent_lists_[login].then(change);
+        unsent_relist_.insert(b.relist.begin(), b.relist.end());
         return;
     }
 
@@ -854,16 +854,66 @@ void ContactHub::commit(Batch& b) {
     }
     for (const auto& [conn, m] : b.replies) send(conn, m);
 
-    // Pending contacts whose details changed are redrawn by every agent listing them.
-    if (!b.relist.empty())
-        for (const RoutedAgent* a : router_.agents())
-            for (const Contact* c : router_.waiting_for(a->profile.id))
-                if (b.relist.count(c->id)) {
-                    b.lists.insert(a->profile.id);
-                    break;
-                }
-    for (const auto& login : b.lists)
-        if (agent_conns_.count(login)) send_to_agent(login, waiting(login));
+    send_lists(b);
+}
+
+void ContactHub::send_lists(Batch& b) {
+    // Changes a failed commit kept back come first: compose them with this batch's.
+    if (!unsent_lists_.empty()) {
+        for (auto& [login, change] : b.lists) unsent_lists_[login].then(change);
+        b.lists = std::move(unsent_lists_);
+        unsent_lists_.clear();
+    }
+    if (!unsent_relist_.empty()) {
+        b.relist.insert(unsent_relist_.begin(), unsent_relist_.end());
+        unsent_relist_.clear();
+    }
+    // Pending contacts whose details changed (presence, page) are sent again to every agent listing them.
+    for (const auto& id : b.relist) {
+        auto r = records_.find(id);
+        if (r == records_.end() || r->second.contact.state != ContactState::pending) continue;
+        for (const auto& [login, conns] : agent_conns_)
+            if (!router_.check_claim(login, id)) b.lists[login].add(id); // listed: eligible right now
+    }
+    const std::int64_t now = to_epoch_ms(clock_.now());
+    // Agents whose lists changed alike (a new request, a claim) get the same frame: encode it once.
+    std::map<std::string, std::string> frames; // count, added and removed ids -> encoded queue.changed
+    for (const auto& [login, change] : b.lists) {
+        if (change.empty()) continue;
+        auto conns = agent_conns_.find(login);
+        if (conns == agent_conns_.end()) continue; // nobody to tell: a new connection starts with queue.waiting
+        std::string key;
+        if (send_frame_) {
+            key = std::to_string(router_.waiting_count(login));
+            for (const auto& id : change.added) key.append("+").append(std::to_string(id.size())).append(":").append(id);
+            for (const auto& id : change.removed) key.append("-").append(std::to_string(id.size())).append(":").append(id);
+            if (auto f = frames.find(key); f != frames.end()) {
+                for (ConnectionId c : conns->second)
+                    if (!b.full_lists.count(c)) send_frame_(c, f->second);
+                continue;
+            }
+        }
+        protocol::QueueChanged q;
+        q.now = now;
+        q.count = router_.waiting_count(login);
+        q.added.reserve(change.added.size());
+        for (const auto& id : change.added)
+            if (auto r = records_.find(id); r != records_.end()) q.added.push_back(view(r->second));
+        std::sort(q.added.begin(), q.added.end(), [](const protocol::ContactView& x, const protocol::ContactView& y) {
+            return x.created_at != y.created_at ? x.created_at < y.created_at : x.id < y.id;
+        });
+        q.removed.assign(change.removed.begin(), change.removed.end());
+        const protocol::ServerMessage m{std::move(q)};
+        if (send_frame_) {
+            const std::string& frame = frames.emplace(std::move(key), protocol::encode(m)).first->second;
+            for (ConnectionId c : conns->second)
+                if (!b.full_lists.count(c)) send_frame_(c, frame); // those get the whole list below
+            continue;
+        }
+        for (ConnectionId c : conns->second)
+            if (!b.full_lists.count(c)) send(c, m); // those get the whole list below
+    }
+    for (ConnectionId c : b.full_lists) send_waiting(c);
 }
 
 // [SECTION] Views ----------------------------------------------------------------------------------------------
@@ -930,6 +980,11 @@ protocol::QueueWaiting ContactHub::waiting(const std::string& login) const {
     q.now = to_epoch_ms(clock_.now());
     for (const Contact* c : router_.waiting_for(login))
         if (auto it = records_.find(c->id); it != records_.end()) q.contacts.push_back(view(it->second));
+    // The protocol's order (created_at, then id), which clients keep when they apply queue.changed; the router
+    // breaks ties of the same millisecond by arrival instead.
+    std::stable_sort(q.contacts.begin(), q.contacts.end(), [](const protocol::ContactView& x, const protocol::ContactView& y) {
+        return x.created_at != y.created_at ? x.created_at < y.created_at : x.id < y.id;
+    });
     return q;
 }
 

@@ -52,6 +52,8 @@ ContactHubOptions contact_hub_options(const ContactsConfig& c);
 class ContactHub {
   public:
     using Sender = std::function<void(ConnectionId, const protocol::ServerMessage&)>;
+    // Sends an already encoded message: the same queue.changed goes to many agents, encoded once.
+    using FrameSender = std::function<void(ConnectionId, const std::string&)>;
 
     ContactHub(Store& store, const Clock& clock, const Config& config, ContactHubOptions options, Sender send);
 
@@ -67,7 +69,8 @@ class ContactHub {
     std::vector<protocol::ContactView> held_by(const std::string& login) const;
     // The services this agent may answer (every main tag held), with their colours, as agent.welcome lists them.
     std::vector<protocol::ServiceInfo> services_for_agent(const std::string& login) const;
-    // Sends queue.waiting to this one connection (after its welcome).
+    // Sends the whole queue.waiting to this one connection (after its welcome); every later change of the
+    // agent's list reaches all of its connections as queue.changed.
     void send_waiting(ConnectionId conn);
     void agent_status(const std::string& login, AgentStatus status);
     // The connection logged out (logout: true) or went away. The agent's last connection: logout makes the
@@ -85,6 +88,8 @@ class ContactHub {
     void tick();
     std::optional<TimePoint> next_deadline() const;
     void on_deadline_changed(std::function<void()> f) { deadline_changed_ = std::move(f); }
+    // Optional: without it every message goes through the Sender (encoded once per connection).
+    void on_frames(FrameSender f) { send_frame_ = std::move(f); }
     std::int64_t now_ms() const { return to_epoch_ms(clock_.now()); }
 
     const Router& router() const { return router_; }
@@ -109,6 +114,25 @@ class ContactHub {
         std::string visitor_id;
         std::string agent_id; // "" when no agent receives it
     };
+    // How an agent's waiting list changed, composed over one or more router operations: ids to (re)send,
+    // ids no longer listed. Disjoint; applying it to the list the agent had gives the list it has now.
+    struct ListChange {
+        std::set<std::string> added;
+        std::set<std::string> removed;
+        void add(const std::string& id) {
+            removed.erase(id);
+            added.insert(id);
+        }
+        void remove(const std::string& id) {
+            added.erase(id);
+            removed.insert(id);
+        }
+        void then(const ListChange& later) { // this change, then `later`
+            for (const auto& id : later.removed) remove(id);
+            for (const auto& id : later.added) add(id);
+        }
+        bool empty() const { return added.empty() && removed.empty(); }
+    };
     struct SnapshotReply {
         ConnectionId conn;
         std::string contact;
@@ -122,8 +146,9 @@ class ContactHub {
         std::map<std::string, std::vector<StoredEvent>> events;
         std::map<std::string, ContactRecord> closed;      // records that left records_ in this batch
         std::vector<Delivery> deliveries;
-        std::set<std::string> lists;                      // agents whose queue.waiting to push
+        std::map<std::string, ListChange> lists;          // agent -> queue.changed to push
         std::set<std::string> relist;                     // pending contacts whose details changed
+        std::set<ConnectionId> full_lists;                // connections that get a whole queue.waiting
         std::vector<SnapshotReply> snapshots;
         std::vector<std::pair<ConnectionId, protocol::ServerMessage>> replies;
         ConnectionId requester = 0;                       // gets `internal` if the store fails
@@ -163,6 +188,8 @@ class ContactHub {
     protocol::ServiceInfo service_info(const ServiceConfig& s, bool with_colors) const;
     protocol::ContactSnapshot snapshot(const ContactRecord& r, const std::string& cid, std::uint64_t after);
     protocol::QueueWaiting waiting(const std::string& login) const;
+    // Sends the batch's waiting-list changes (and those a failed commit could not send before).
+    void send_lists(Batch& b);
     void error(ConnectionId conn, const std::string& cid, const char* code, std::string message);
     void send(ConnectionId conn, const protocol::ServerMessage& m) { send_(conn, m); }
     void send_to_agent(const std::string& login, const protocol::ServerMessage& m);
@@ -176,6 +203,7 @@ class ContactHub {
     const Clock& clock_;
     ContactHubOptions options_;
     Sender send_;
+    FrameSender send_frame_;
     Router router_;
     std::map<std::string, ServiceConfig> services_;
     std::map<std::string, SiteConfig> sites_;
@@ -195,6 +223,10 @@ class ContactHub {
         int count = 0;
     };
     std::map<ConnectionId, TypingWindow> typing_;
+    // Waiting-list changes of batches whose store write failed: the router applied them, so they go out with
+    // the next batch that commits (the agents' lists would drift otherwise).
+    std::map<std::string, ListChange> unsent_lists_;
+    std::set<std::string> unsent_relist_;
     std::function<void()> deadline_changed_;
     std::optional<TimePoint> notified_deadline_;
 };

@@ -117,6 +117,7 @@ int main(int argc, char** argv) {
     sb::SystemClock clock;
     ContactHub contacts(*store, clock, config, contact_hub_options(config.contacts),
                         [&hub](ConnectionId id, const sb::protocol::ServerMessage& m) { hub.send_to(id, m); });
+    contacts.on_frames([&hub](ConnectionId id, const std::string& frame) { hub.send_frame(id, frame); });
     try {
         contacts.start(); // open contacts of the store back into the router
     } catch (const StoreError& e) {

@@ -58,6 +58,11 @@ void SessionHub::send_to(ConnectionId id, const protocol::ServerMessage& m) {
     if (it != connections_.end()) send(it->second, m);
 }
 
+void SessionHub::send_frame(ConnectionId id, const std::string& frame) {
+    auto it = connections_.find(id);
+    if (it != connections_.end()) it->second.peer.send(frame);
+}
+
 bool SessionHub::within_rate(Connection& c) {
     auto now = options_.now();
     if (now < c.window_start || now - c.window_start >= std::chrono::seconds(1)) {

@@ -49,6 +49,8 @@ class SessionHub {
     ContactHub* contacts() const { return contacts_; }
     // Queues a message on a connection (no-op for a closed one).
     void send_to(ConnectionId id, const protocol::ServerMessage& m);
+    // Queues an encoded message (protocol::encode) on a connection: one encoding sent to many connections.
+    void send_frame(ConnectionId id, const std::string& frame);
 
   private:
     struct Connection {

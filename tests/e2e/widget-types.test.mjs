@@ -70,7 +70,7 @@ for (const browserName of browsersToTest().filter((b) => b === 'chromium')) {
       const from = agent.mark();
       await page.click('.sbw-close');
       // The agent does not hold it: it sees the contact leave its waiting list.
-      await agent.waitFor((m) => m.type === 'queue.waiting' && !m.contacts.some((x) => x.id === contactId),
+      await agent.waitForList((list) => !list.some((x) => x.id === contactId),
         { from, what: `${contactId} no longer waiting` });
       await waitForWidget(page, (s) => s.contact === null && s.view === 'ended');
       await openWidget(page);

@@ -8,6 +8,7 @@
 #include <boost/beast/websocket.hpp>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -286,7 +287,7 @@ TEST_F(ServerTest, AgentLogsInOverWebSocket) {
     auto update = ws.read_as<protocol::AgentUpdate>();
     EXPECT_EQ(update.cid, "s1");
     EXPECT_EQ(update.agent.status, sb::AgentStatus::ready);
-    EXPECT_TRUE(ws.read_as<protocol::QueueWaiting>().contacts.empty()); // the status changed
+    // Nobody waits: going ready changed no list, so no queue.changed comes (the next frame is the error below).
 
     ws.send_text("{this is not json");
     EXPECT_EQ(ws.read_as<protocol::Error>().code, protocol::code::bad_json);
@@ -450,7 +451,7 @@ TEST_F(ServerTest, HashPasswordPrintsAnArgon2idHash) {
 
 namespace {
 
-// The next message of type T, skipping others (queue.waiting pushes, events of no interest) on the way.
+// The next message of type T, skipping others (queue.changed pushes, events of no interest) on the way.
 template <class T> T next_of(WsClient& ws, int max_frames = 20) {
     for (int i = 0; i < max_frames; ++i) {
         auto m = ws.read_message();
@@ -464,13 +465,34 @@ template <class T> T next_of(WsClient& ws, int max_frames = 20) {
 // The next contact.event, skipping other messages.
 protocol::ContactEvent next_event(WsClient& ws) { return next_of<protocol::ContactEventMsg>(ws).event; }
 
-// The next queue.waiting listing `count` contacts.
+// Reads queue.waiting / queue.changed frames, applying them as a client does to a list that starts empty (what
+// the agent had when it went ready), until the list holds `count` contacts; returns it as a queue.waiting.
 protocol::QueueWaiting next_waiting(WsClient& ws, std::size_t count) {
+    protocol::QueueWaiting list;
     for (int i = 0; i < 20; ++i) {
-        auto q = next_of<protocol::QueueWaiting>(ws);
-        if (q.contacts.size() == count) return q;
+        auto m = ws.read_message();
+        if (auto* q = std::get_if<protocol::QueueWaiting>(&m)) {
+            list = *q;
+        } else if (auto* d = std::get_if<protocol::QueueChanged>(&m)) {
+            list.now = d->now;
+            for (const auto& id : d->removed)
+                std::erase_if(list.contacts, [&](const protocol::ContactView& c) { return c.id == id; });
+            for (const auto& c : d->added) {
+                std::erase_if(list.contacts, [&](const protocol::ContactView& x) { return x.id == c.id; });
+                auto at = std::find_if(list.contacts.begin(), list.contacts.end(), [&](const protocol::ContactView& x) {
+                    return x.created_at != c.created_at ? x.created_at > c.created_at : x.id > c.id;
+                });
+                list.contacts.insert(at, c);
+            }
+            EXPECT_EQ(d->count, list.contacts.size());
+        } else if (auto* e = std::get_if<protocol::Error>(&m)) {
+            ADD_FAILURE() << "error " << e->code << ": " << e->message;
+        }
+        if ((std::holds_alternative<protocol::QueueWaiting>(m) || std::holds_alternative<protocol::QueueChanged>(m)) &&
+            list.contacts.size() == count)
+            return list;
     }
-    ADD_FAILURE() << "no queue.waiting with " << count << " contacts";
+    ADD_FAILURE() << "no waiting list of " << count << " contacts";
     return {};
 }
 

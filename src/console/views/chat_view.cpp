@@ -97,7 +97,7 @@ void entry_line(const HeldContact& c, const TranscriptEntry& t, Actions& out) {
 }
 } // namespace
 
-void chat_view(const HeldContact& c, ContactUi& cu, UiState&, Actions& out, ImVec2 size) {
+void chat_view(const HeldContact& c, ContactUi& cu, UiState& ui, Actions& out, ImVec2 size) {
     const std::string base = "panel." + c.view.id;
     const bool closed = c.view.state == ContactState::closed;
     const float input_h = ImGui::GetTextLineHeight() * 3 + ImGui::GetStyle().FramePadding.y * 2;
@@ -139,6 +139,10 @@ void chat_view(const HeldContact& c, ContactUi& cu, UiState&, Actions& out, ImVe
     ImGui::BeginDisabled(closed);
     const float send_w = ImGui::CalcTextSize("Send").x + ImGui::GetStyle().FramePadding.x * 2 + 8;
     InputContext ctx{&cu.input, false, {}};
+    if (ui.focus_input == c.view.id) { // Alt+I
+        if (!closed) ImGui::SetKeyboardFocusHere();
+        ui.focus_input.clear();
+    }
     const bool edited = ImGui::InputTextMultiline(
         "##input", cu.input.data(), cu.input.capacity() + 1,
         ImVec2(size.x - send_w - ImGui::GetStyle().ItemSpacing.x, input_h),

@@ -15,6 +15,20 @@ namespace sb::console::views {
 void login(const ConsoleState& s, UiState& ui, Actions& out);
 // Top bar: connection, agent name and status switch, log out. Returns its height.
 float status_bar(const ConsoleState& s, UiState& ui, Actions& out);
+// Keyboard shortcuts of the logged-in console (Alt+N take next, Alt+Up/Down panels, Alt+I input, Alt+R
+// ready/paused, F1 help): reads the frame's keys and emits actions.
+void shortcuts(const ConsoleState& s, UiState& ui, Actions& out);
+struct Shortcut {
+    const char* keys;
+    const char* what;
+};
+std::span<const Shortcut> shortcut_list();
+// The keyboard shortcuts help (while s.help_open).
+void help_popup(const ConsoleState& s, UiState& ui, Actions& out);
+// The notification settings popup, opened by the status bar's bell (ImGui::OpenPopup(settings_popup_id) in
+// the same window).
+inline constexpr const char* settings_popup_id = "##notify-settings";
+void settings_popup(const ConsoleState& s, Actions& out);
 // The logged-in agent's work area under the status bar: a hint on the left, the contact column on the right.
 void home(const ConsoleState& s, UiState& ui, Actions& out, float top);
 

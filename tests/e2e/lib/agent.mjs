@@ -35,6 +35,7 @@ export class ProtocolClient {
       ws.onmessage = (e) => {
         const text = typeof e.data === 'string' ? e.data : Buffer.from(e.data).toString('utf8');
         const msg = JSON.parse(text);
+        this.received(msg);
         this.messages.push(msg);
         this.check();
       };
@@ -44,6 +45,9 @@ export class ProtocolClient {
   close() {
     try { this.ws?.close(); } catch {}
   }
+
+  /** Called with each message as it arrives, before waiters see it (subclasses keep state here). */
+  received(msg) {}
 
   /** Sends {v:1, type, cid, ...fields}; returns the cid. */
   send(type, fields = {}) {
@@ -119,11 +123,48 @@ export class ProtocolClient {
   }
 }
 
+// The waiting list after a queue.waiting / queue.changed message, kept on the message under this key (a
+// symbol: JSON.stringify of the message, in failure listings, leaves it out).
+const LIST = Symbol('waiting list after this message');
+
+/** The protocol's waiting-list order: created_at, then id. */
+function waitsBefore(a, b) {
+  if (a.created_at !== b.created_at) return a.created_at - b.created_at;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
 export class ScriptedAgent extends ProtocolClient {
   constructor(serverUrl, login, password) {
     super(ProtocolClient.wsUrl(serverUrl), `agent-${login}`);
     this.login = login;
     this.password = password;
+    this.waiting = []; // the waiting list as the console keeps it: queue.waiting, then each queue.changed applied
+  }
+
+  /** Applies queue.waiting (the whole list) and queue.changed (added by id, removed) to this.waiting. */
+  received(msg) {
+    if (msg.type === 'queue.waiting') {
+      this.waiting = [...(msg.contacts || [])].sort(waitsBefore);
+    } else if (msg.type === 'queue.changed') {
+      const drop = new Set([...(msg.removed || []), ...(msg.added || []).map((c) => c.id)]);
+      this.waiting = this.waiting.filter((c) => !drop.has(c.id)).concat(msg.added || []).sort(waitsBefore);
+      if (msg.count !== this.waiting.length) {
+        console.error(`${this.label}: queue.changed count ${msg.count} but the list holds ${this.waiting.length}`);
+      }
+    } else {
+      return;
+    }
+    Object.defineProperty(msg, LIST, { value: this.waiting });
+  }
+
+  /**
+   * Waits for a queue.waiting or queue.changed message (from index `from`) after which the waiting list
+   * satisfies test(list); resolves with that list (oldest first).
+   */
+  async waitForList(test, opts = {}) {
+    const msg = await this.waitFor((m) => m[LIST] !== undefined && test(m[LIST]),
+      { what: `waiting list with ${test}`, ...opts });
+    return msg[LIST];
   }
 
   /** Connects, logs in and becomes ready. */
@@ -135,12 +176,10 @@ export class ScriptedAgent extends ProtocolClient {
     return agent;
   }
 
-  /** Waits for a queue.waiting listing a contact that matches predicate; returns that contact. */
+  /** Waits until the waiting list holds a contact that matches predicate; returns that contact. */
   async waitForWaiting(predicate = () => true, opts = {}) {
-    const msg = await this.waitFor(
-      (m) => m.type === 'queue.waiting' && (m.contacts || []).some(predicate),
-      { what: `queue.waiting with ${predicate}`, ...opts });
-    return msg.contacts.find(predicate);
+    const list = await this.waitForList((l) => l.some(predicate), { what: `waiting list with ${predicate}`, ...opts });
+    return list.find(predicate);
   }
 
   async claim(contactId) {

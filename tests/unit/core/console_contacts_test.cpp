@@ -103,6 +103,65 @@ TEST(ConsoleContacts, WaitingListAndServerClockOffset) {
     EXPECT_NEAR(j["waiting"]["contacts"][0]["progress"].get<double>(), 80.0 / 90.0, 1e-9);
 }
 
+std::vector<std::string> waiting_ids(const ConsoleState& s) {
+    std::vector<std::string> ids;
+    for (const auto& c : s.waiting) ids.push_back(c.id);
+    return ids;
+}
+
+TEST(ConsoleContacts, QueueChangedUpsertsAddedAndErasesRemovedInWaitingOrder) {
+    ConsoleState s = logged_in();
+    s = reduce(s, event::Received{QueueWaiting{T0 + 45'000, {pending("k-2", T0 + 10'000), pending("k-5", T0 + 30'000)}},
+                                  T0 + 45'000});
+    // New ones go to their place by created_at, then id (k-3 and k-4 were created at the same millisecond).
+    s = reduce(s, event::Received{QueueChanged{T0 + 46'000, 5,
+                                               {pending("k-4", T0 + 20'000), pending("k-1", T0), pending("k-3", T0 + 20'000)},
+                                               {}},
+                                  T0 + 44'000});
+    EXPECT_EQ(waiting_ids(s), (std::vector<std::string>{"k-1", "k-2", "k-3", "k-4", "k-5"}));
+    EXPECT_EQ(s.server_offset_ms, 2000) << "queue.changed's `now` sets the server clock offset";
+
+    // A listed one whose details changed replaces its copy (same place); removed ones go, unknown ids are ignored.
+    ContactView moved = pending("k-3", T0 + 20'000);
+    moved.page = Page{"https://shop.example/cart", "Cart"};
+    moved.visitor_present = false;
+    moved.seq = 3;
+    s = reduce(s, event::Received{QueueChanged{T0 + 47'000, 3, {moved}, {"k-1", "k-4", "k-99"}}, T0 + 47'000});
+    EXPECT_EQ(waiting_ids(s), (std::vector<std::string>{"k-2", "k-3", "k-5"}));
+    EXPECT_EQ(s.waiting[1], moved);
+    EXPECT_EQ(s.server_offset_ms, 0);
+    auto j = nlohmann::json::parse(to_json(s, T0 + 47'000));
+    EXPECT_EQ(j["waiting"]["count"], 3);
+    EXPECT_EQ(j["waiting"]["contacts"][1]["id"], "k-3");
+
+    // A contact both removed and added again in one change (listed again): it stays, as added.
+    s = reduce(s, event::Received{QueueChanged{T0 + 48'000, 3, {pending("k-2", T0 + 10'000)}, {"k-2"}}, T0 + 48'000});
+    EXPECT_EQ(waiting_ids(s), (std::vector<std::string>{"k-2", "k-3", "k-5"}));
+
+    // Everything removed, then a whole queue.waiting replaces whatever was there (after a refused claim).
+    s = reduce(s, event::Received{QueueChanged{T0 + 49'000, 0, {}, {"k-2", "k-3", "k-5"}}, T0 + 49'000});
+    EXPECT_TRUE(s.waiting.empty());
+    s = reduce(s, event::Received{QueueChanged{T0 + 50'000, 1, {pending("k-7", T0 + 49'000)}, {}}, T0 + 50'000});
+    s = reduce(s, event::Received{QueueWaiting{T0 + 51'000, {pending("k-8", T0 + 50'500), pending("k-6", T0 + 40'000)}},
+                                  T0 + 51'000});
+    EXPECT_EQ(waiting_ids(s), (std::vector<std::string>{"k-6", "k-8"}));
+    s = reduce(s, event::Received{QueueChanged{T0 + 52'000, 0, {}, {}}, T0 + 50'000});
+    EXPECT_EQ(waiting_ids(s), (std::vector<std::string>{"k-6", "k-8"})) << "an empty change changes nothing";
+    EXPECT_EQ(s.server_offset_ms, 2000);
+}
+
+TEST(ConsoleContacts, QueueChangedTeachesServiceColorsAndIsForgottenOnLogout) {
+    ConsoleState s = logged_in();
+    ContactView c = pending("k-1", T0);
+    c.service = ServiceRef{"supporto", "Supporto", "it"};
+    c.color = "#27ae60";
+    s = reduce(s, ServerMessage{QueueChanged{T0, 1, {c}, {}}});
+    EXPECT_EQ(s.service_colors.at("supporto"), "#27ae60");
+    EXPECT_EQ(s.server_offset_ms, 0) << "a bare message: no local time, no offset";
+    s = reduce(s, event::LoggedOut{});
+    EXPECT_TRUE(s.waiting.empty());
+}
+
 TEST(ConsoleContacts, AClaimSnapshotBecomesAnExpandedPanelWithItsTranscript) {
     ConsoleState s = holding();
     ASSERT_EQ(s.contacts.size(), 1u);

@@ -55,6 +55,8 @@ TEST(ContactCodec, ContactViewsRoundTripThroughEveryMessageThatCarriesThem) {
                 {sales()}},
         VisitorWelcome{"h1", {"v-1", "s3cr3t"}, true, 1764000000000, {full_contact()}, {sales(), ServiceInfo{}}},
         QueueWaiting{1764000004000, {full_contact(), ContactView{}}},
+        QueueChanged{1764000004000, 3, {full_contact()}, {"k-1", "k-2"}},
+        QueueChanged{1764000004000, 0, {}, {}},
         ContactSnapshot{"c5", 1764000005000, full_contact(), {}},
     };
     for (const auto& m : all) {

@@ -1,6 +1,7 @@
 // Contacts through the session hub, without sockets: fake connections, a fake clock, a real SQLite store.
 #include "server/contact_hub.h"
 
+#include "core/console_state.h"
 #include "protocol/codec.h"
 #include "server/password.h"
 #include "server/session_hub.h"
@@ -10,7 +11,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
+#include <random>
+#include <set>
 #include <vector>
 
 using namespace sb::server;
@@ -24,10 +28,37 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// One fake connection: everything the hub sent it, decoded.
+// The protocol's waiting-list order: created_at, then id.
+bool waits_before(const protocol::ContactView& a, const protocol::ContactView& b) {
+    return a.created_at != b.created_at ? a.created_at < b.created_at : a.id < b.id;
+}
+
+// One fake connection: everything the hub sent it, decoded, and the waiting list as a client keeps it (the last
+// queue.waiting with every later queue.changed applied), which clear() keeps.
 struct Conn {
     ConnectionId id = 0;
     std::vector<protocol::ServerMessage> got;
+    std::vector<protocol::ContactView> list;
+
+    void receive(protocol::ServerMessage m) {
+        if (auto* q = std::get_if<protocol::QueueWaiting>(&m)) {
+            EXPECT_TRUE(std::is_sorted(q->contacts.begin(), q->contacts.end(), waits_before)) << "queue.waiting order";
+            list = q->contacts;
+        } else if (auto* d = std::get_if<protocol::QueueChanged>(&m)) {
+            EXPECT_FALSE(d->added.empty() && d->removed.empty()) << "an empty queue.changed";
+            for (const auto& id : d->removed) {
+                EXPECT_TRUE(std::none_of(d->added.begin(), d->added.end(), [&](const auto& c) { return c.id == id; }))
+                    << id << " both added and removed";
+                std::erase_if(list, [&](const protocol::ContactView& c) { return c.id == id; });
+            }
+            for (const auto& c : d->added) {
+                std::erase_if(list, [&](const protocol::ContactView& x) { return x.id == c.id; });
+                list.insert(std::upper_bound(list.begin(), list.end(), c, waits_before), c);
+            }
+            EXPECT_EQ(d->count, list.size()) << "queue.changed count";
+        }
+        got.push_back(std::move(m));
+    }
 
     template <class T> std::vector<T> all() const {
         std::vector<T> out;
@@ -46,15 +77,53 @@ struct Conn {
         for (const auto& e : all<protocol::ContactEventMsg>()) out.push_back(e.event);
         return out;
     }
-    std::vector<std::string> waiting_ids() const { // of the last queue.waiting
+    std::vector<std::string> waiting_ids() const { // the list as the client has it now
         std::vector<std::string> ids;
-        for (const auto& c : last<protocol::QueueWaiting>().contacts) ids.push_back(c.id);
+        for (const auto& c : list) ids.push_back(c.id);
         return ids;
     }
+    // Whether a queue.waiting or queue.changed came (since the last clear()).
+    bool has_queue() const { return has<protocol::QueueWaiting>() || has<protocol::QueueChanged>(); }
+    std::size_t full_lists() const { return all<protocol::QueueWaiting>().size(); }
     void clear() { got.clear(); }
 };
 
 template <class T> bool is(const protocol::ContactEvent& e) { return std::holds_alternative<T>(e.body); }
+
+// The SQLite store, whose contact writes fail on demand (a full disk, a lost database).
+class FlakyStore final : public Store {
+  public:
+    explicit FlakyStore(std::unique_ptr<Store> inner) : inner_(std::move(inner)) {}
+    bool fail_writes = false;
+
+    int schema_version() override { return inner_->schema_version(); }
+    std::optional<StoredAgent> find_agent(const std::string& login) override { return inner_->find_agent(login); }
+    std::vector<StoredAgent> agents() override { return inner_->agents(); }
+    void upsert_agent(const StoredAgent& agent) override { inner_->upsert_agent(agent); }
+    void delete_agent(const std::string& login) override { inner_->delete_agent(login); }
+    void create_session(const StoredSession& session) override { inner_->create_session(session); }
+    std::optional<StoredSession> find_session(const std::string& token) override { return inner_->find_session(token); }
+    void touch_session(const std::string& token, std::int64_t last_seen) override { inner_->touch_session(token, last_seen); }
+    void delete_session(const std::string& token) override { inner_->delete_session(token); }
+    void create_visitor(const StoredVisitor& visitor) override { inner_->create_visitor(visitor); }
+    std::optional<StoredVisitor> find_visitor(const std::string& id) override { return inner_->find_visitor(id); }
+    void write_contacts(const std::vector<ContactWrite>& writes) override {
+        if (fail_writes) throw StoreError("disk full (test)");
+        inner_->write_contacts(writes);
+    }
+    std::optional<StoredContact> find_contact(const std::string& id) override { return inner_->find_contact(id); }
+    std::vector<StoredContact> open_contacts() override { return inner_->open_contacts(); }
+    std::vector<StoredEvent> events_after(const std::string& contact_id, std::uint64_t after, std::size_t limit) override {
+        return inner_->events_after(contact_id, after, limit);
+    }
+    std::optional<std::uint64_t> find_cid(const std::string& contact_id, const std::string& party,
+                                          const std::string& cid) override {
+        return inner_->find_cid(contact_id, party, cid);
+    }
+
+  private:
+    std::unique_ptr<Store> inner_;
+};
 
 const char* config_text = R"({
   "sites": [{"id": "demo", "name": "Demo shop", "url": "http://shop.example/"}],
@@ -91,7 +160,9 @@ class ContactHubTest : public ::testing::Test {
         contacts.reset();
         directory.reset();
         store.reset();
-        store = open_sqlite_store(dir / "db.sqlite");
+        auto flaky_store = std::make_unique<FlakyStore>(open_sqlite_store(dir / "db.sqlite"));
+        flaky = flaky_store.get();
+        store = std::move(flaky_store);
         directory = std::make_unique<AgentDirectory>(*store);
         directory->sync(config.agents);
         HubOptions options;
@@ -100,6 +171,8 @@ class ContactHubTest : public ::testing::Test {
         hub = std::make_unique<SessionHub>(*directory, options);
         contacts = std::make_unique<ContactHub>(*store, clock, config, contact_hub_options(config.contacts),
                                                 [this](ConnectionId id, const protocol::ServerMessage& m) { hub->send_to(id, m); });
+        if (encode_once) // as main.cpp does; without it every message is encoded per connection
+            contacts->on_frames([this](ConnectionId id, const std::string& frame) { hub->send_frame(id, frame); });
         contacts->start();
         hub->attach(*contacts);
     }
@@ -110,7 +183,7 @@ class ContactHubTest : public ::testing::Test {
         c->id = hub->open(Peer{[raw](std::string frame) {
                                    auto m = protocol::decode_server(frame);
                                    EXPECT_TRUE(m) << frame;
-                                   if (m) raw->got.push_back(*m);
+                                   if (m) raw->receive(std::move(*m));
                                },
                                [] {}});
         conns.push_back(std::move(c));
@@ -171,6 +244,8 @@ class ContactHubTest : public ::testing::Test {
     Config config;
     sb::FakeClock clock;
     std::unique_ptr<Store> store;
+    FlakyStore* flaky = nullptr;
+    bool encode_once = true; // ContactHub::on_frames
     std::unique_ptr<AgentDirectory> directory;
     std::unique_ptr<SessionHub> hub;
     std::unique_ptr<ContactHub> contacts;
@@ -227,13 +302,20 @@ TEST_F(ContactHubTest, RequestIsListedForEligibleAgentsOnly) {
     EXPECT_FALSE(v.has<protocol::ContactEventMsg>()); // the snapshot carries it
 
     EXPECT_EQ(alice.waiting_ids(), std::vector<std::string>{id});
-    EXPECT_EQ(alice.last<protocol::QueueWaiting>().now, sb::to_epoch_ms(clock.now()));
-    EXPECT_FALSE(bruno.has<protocol::QueueWaiting>());
-    EXPECT_FALSE(carla.has<protocol::QueueWaiting>());
+    auto change = alice.last<protocol::QueueChanged>(); // only the new contact, not the whole list
+    EXPECT_EQ(change.now, sb::to_epoch_ms(clock.now()));
+    EXPECT_EQ(change.count, 1u);
+    ASSERT_EQ(change.added.size(), 1u);
+    EXPECT_EQ(change.added[0], s.contact);
+    EXPECT_TRUE(change.removed.empty());
+    EXPECT_FALSE(alice.has<protocol::QueueWaiting>());
+    EXPECT_FALSE(bruno.has_queue());
+    EXPECT_FALSE(carla.has_queue());
 
     // carla becomes ready: she sees it; at capacity she does not.
     send(carla, protocol::AgentSetStatus{"s", AgentStatus::ready});
     EXPECT_EQ(carla.waiting_ids(), std::vector<std::string>{id});
+    clock.advance(1ms);
     Conn& v2 = visitor("Paolo");
     auto id2 = ask(v2);
     EXPECT_EQ(alice.waiting_ids(), (std::vector<std::string>{id, id2})); // oldest first
@@ -249,7 +331,7 @@ TEST_F(ContactHubTest, DirectContactIsListedForItsAgentOnly) {
     auto id = ask(v, "sales", "carla");
     EXPECT_TRUE(v.last<protocol::ContactSnapshot>().contact.direct);
     EXPECT_EQ(carla.waiting_ids(), std::vector<std::string>{id});
-    EXPECT_FALSE(alice.has<protocol::QueueWaiting>());
+    EXPECT_FALSE(alice.has_queue());
     alice.clear();
     send(alice, protocol::ContactClaim{"c", id});
     EXPECT_EQ(alice.last<protocol::Error>().code, protocol::code::not_eligible);
@@ -294,7 +376,9 @@ TEST_F(ContactHubTest, TwoAgentsClaimTheSameContactExactlyOneGetsIt) {
     auto lost = carla.last<protocol::Error>();
     EXPECT_EQ(lost.code, protocol::code::already_taken);
     EXPECT_EQ(lost.cid, "c1");
-    EXPECT_TRUE(carla.waiting_ids().empty()); // a fresh list after the refusal
+    EXPECT_TRUE(carla.waiting_ids().empty());
+    ASSERT_TRUE(std::holds_alternative<protocol::QueueWaiting>(carla.got.back())); // a fresh list after the refusal
+    EXPECT_TRUE(carla.last<protocol::QueueWaiting>().contacts.empty());
     EXPECT_FALSE(carla.has<protocol::ContactSnapshot>());
 
     auto to_visitor = v.events();
@@ -365,8 +449,9 @@ TEST_F(ContactHubTest, VisitorLeavingAPendingContactCancelsOrAbandonsIt) {
     auto left = ask(v);
     alice.clear();
     close(v);
-    EXPECT_FALSE(alice.waiting_ids().empty());
-    EXPECT_FALSE(alice.last<protocol::QueueWaiting>().contacts[0].visitor_present);
+    EXPECT_EQ(alice.waiting_ids(), std::vector<std::string>{left});
+    EXPECT_FALSE(alice.list[0].visitor_present);
+    EXPECT_FALSE(alice.last<protocol::QueueChanged>().added.at(0).visitor_present); // sent again, changed
     later(29s);
     EXPECT_EQ(store->find_contact(left)->state, "pending");
     later(1s);
@@ -617,7 +702,7 @@ TEST_F(ContactHubTest, AgentLostLongerThanTheGraceReturnsTheContactToTheQueue) {
     ASSERT_TRUE(is<ev::Pending>(events[1]));
     EXPECT_EQ(*std::get<ev::Pending>(events[1].body).deadline, sb::to_epoch_ms(clock.now()) + 90'000);
     expect_no_gaps(events, 3);
-    auto listed = carla.last<protocol::QueueWaiting>().contacts;
+    auto listed = carla.list;
     ASSERT_EQ(listed.size(), 1u);
     EXPECT_EQ(listed[0].created_at, created); // its original waiting time
 }
@@ -676,10 +761,9 @@ TEST_F(ContactHubTest, RestartRestoresPendingAndAssignedContacts) {
     EXPECT_EQ(w.contacts[0].id, held);
     EXPECT_FALSE(w.contacts[0].visitor_present); // nobody is connected after a restart
     send(back, protocol::AgentSetStatus{"s", AgentStatus::ready});
-    auto q = back.last<protocol::QueueWaiting>();
-    ASSERT_EQ(q.contacts.size(), 1u);
-    EXPECT_EQ(q.contacts[0].id, pending);
-    EXPECT_EQ(*q.contacts[0].deadline, deadline);
+    ASSERT_EQ(back.list.size(), 1u);
+    EXPECT_EQ(back.list[0].id, pending);
+    EXPECT_EQ(*back.list[0].deadline, deadline);
 
     send(back, protocol::ContactResume{"t", held, 0});
     auto s = back.last<protocol::ContactSnapshot>();
@@ -703,4 +787,305 @@ TEST_F(ContactHubTest, RestartGivesHoldersTheGracePeriod) {
     open();
     later(30s);
     EXPECT_EQ(store->find_contact(id)->state, "pending"); // alice did not come back: returned to the queue
+}
+
+// [SECTION] Waiting lists: queue.waiting once, then queue.changed ---------------------------------------------
+
+namespace {
+std::vector<std::string> ids_of(const std::vector<protocol::ContactView>& v) {
+    std::vector<std::string> out;
+    for (const auto& c : v) out.push_back(c.id);
+    return out;
+}
+} // namespace
+
+TEST_F(ContactHubTest, QueueChangedCarriesOnlyWhatChanged) {
+    Conn& alice = agent("alice");
+    Conn& carla = agent("carla");
+    Conn& v1 = visitor("Anna");
+    auto k1 = ask(v1);
+    clock.advance(1s);
+    Conn& v2 = visitor("Bea");
+    auto k2 = ask(v2, "supporto");
+    clock.advance(1s);
+    Conn& v3 = visitor("Ciro");
+    alice.clear();
+    carla.clear();
+    auto k3 = ask(v3);
+    auto a = alice.all<protocol::QueueChanged>();
+    ASSERT_EQ(a.size(), 1u);
+    EXPECT_EQ(ids_of(a[0].added), std::vector<std::string>{k3});
+    EXPECT_TRUE(a[0].removed.empty());
+    EXPECT_EQ(a[0].count, 3u);
+    EXPECT_EQ(alice.waiting_ids(), (std::vector<std::string>{k1, k2, k3}));
+    EXPECT_EQ(carla.last<protocol::QueueChanged>().count, 2u);
+    EXPECT_EQ(carla.waiting_ids(), (std::vector<std::string>{k1, k3}));
+
+    // carla takes k1 and is at capacity: her list empties; alice only loses k1.
+    alice.clear();
+    take(carla, k1);
+    a = alice.all<protocol::QueueChanged>();
+    ASSERT_EQ(a.size(), 1u);
+    EXPECT_TRUE(a[0].added.empty());
+    EXPECT_EQ(a[0].removed, std::vector<std::string>{k1});
+    EXPECT_EQ(a[0].count, 2u);
+    auto c = carla.last<protocol::QueueChanged>();
+    EXPECT_EQ(c.count, 0u);
+    EXPECT_EQ(std::set<std::string>(c.removed.begin(), c.removed.end()), (std::set<std::string>{k1, k3}));
+    EXPECT_TRUE(carla.waiting_ids().empty());
+
+    // Paused: everything removed; ready again: everything added back, as changes, never a whole queue.waiting.
+    alice.clear();
+    send(alice, protocol::AgentSetStatus{"p", AgentStatus::paused});
+    EXPECT_TRUE(alice.waiting_ids().empty());
+    EXPECT_EQ(alice.last<protocol::QueueChanged>().removed.size(), 2u);
+    send(alice, protocol::AgentSetStatus{"r", AgentStatus::ready});
+    EXPECT_EQ(alice.waiting_ids(), (std::vector<std::string>{k2, k3}));
+    EXPECT_EQ(alice.last<protocol::QueueChanged>().added.size(), 2u);
+    EXPECT_EQ(alice.full_lists(), 0u);
+    // A status that changes no list sends none.
+    alice.clear();
+    send(alice, protocol::AgentSetStatus{"r2", AgentStatus::ready});
+    EXPECT_FALSE(alice.has_queue());
+
+    // The visitor of a waiting contact moves to another page: that one contact again, to the agents listing it.
+    alice.clear();
+    carla.clear();
+    send(v3, protocol::ContactPage{"pg", k3, {"https://shop.example/cart", "Cart"}});
+    a = alice.all<protocol::QueueChanged>();
+    ASSERT_EQ(a.size(), 1u);
+    ASSERT_EQ(a[0].added.size(), 1u);
+    EXPECT_EQ(a[0].added[0].id, k3);
+    EXPECT_EQ(a[0].added[0].page.url, "https://shop.example/cart");
+    EXPECT_EQ(a[0].added[0].seq, 2u);
+    EXPECT_TRUE(a[0].removed.empty());
+    EXPECT_EQ(a[0].count, 2u);
+    EXPECT_EQ(alice.list.back().page.url, "https://shop.example/cart");
+    EXPECT_FALSE(carla.has_queue()); // not listed for her
+
+    // Dissuasion of k2 (Supporto: 60 s).
+    alice.clear();
+    later(60s);
+    a = alice.all<protocol::QueueChanged>();
+    ASSERT_EQ(a.size(), 1u);
+    EXPECT_EQ(a[0].removed, std::vector<std::string>{k2});
+    EXPECT_EQ(alice.waiting_ids(), std::vector<std::string>{k3});
+}
+
+TEST_F(ContactHubTest, EveryTabOfAnAgentGetsTheChanges) {
+    Conn& tab1 = agent("alice");
+    Conn& tab2 = connect();
+    send(tab2, protocol::AgentResume{"r", token("alice")});
+    ASSERT_EQ(tab2.got.size(), 2u);
+    EXPECT_TRUE(std::holds_alternative<protocol::QueueWaiting>(tab2.got[1]));
+    tab2.clear();
+    Conn& v = visitor();
+    auto k = ask(v);
+    for (Conn* t : {&tab1, &tab2}) {
+        EXPECT_EQ(t->all<protocol::QueueChanged>().size(), 1u);
+        EXPECT_EQ(t->waiting_ids(), std::vector<std::string>{k});
+    }
+    Conn& carla = agent("carla");
+    take(carla, k);
+    EXPECT_TRUE(tab1.waiting_ids().empty());
+    EXPECT_TRUE(tab2.waiting_ids().empty());
+
+    // A refused claim: the whole list to that tab only.
+    tab1.clear();
+    tab2.clear();
+    send(tab1, protocol::ContactClaim{"x", k});
+    EXPECT_EQ(tab1.last<protocol::Error>().code, protocol::code::already_taken);
+    EXPECT_EQ(tab1.full_lists(), 1u);
+    EXPECT_FALSE(tab2.has_queue());
+
+    // One tab closes: the other keeps getting the changes.
+    close(tab1);
+    Conn& v2 = visitor("Paolo");
+    auto k2 = ask(v2);
+    EXPECT_EQ(tab2.waiting_ids(), std::vector<std::string>{k2});
+}
+
+TEST_F(ContactHubTest, ListChangesOfAFailedWriteGoOutWithTheNextCommit) {
+    Conn& alice = agent("alice");
+    Conn& v1 = visitor("Anna");
+    auto k1 = ask(v1);
+    alice.clear();
+    flaky->fail_writes = true;
+    clock.advance(1s);
+    Conn& v2 = visitor("Bea");
+    protocol::ContactRequestMsg r;
+    r.cid = "lost";
+    r.service = "sales";
+    send(v2, r);
+    EXPECT_EQ(v2.last<protocol::Error>().code, protocol::code::internal);
+    EXPECT_FALSE(alice.has_queue()); // nothing is sent when the store failed...
+    flaky->fail_writes = false;
+    // ...but the router did list it: the next change carries it too, so alice's list stays the router's.
+    clock.advance(1s);
+    Conn& v3 = visitor("Ciro");
+    ask(v3);
+    std::vector<std::string> expected;
+    for (const auto* c : contacts->router().waiting_for("alice")) expected.push_back(c->id);
+    ASSERT_EQ(expected.size(), 3u);
+    EXPECT_EQ(alice.waiting_ids(), expected);
+    EXPECT_EQ(alice.waiting_ids().front(), k1);
+}
+
+// Random operations by agents (several tabs), visitors and time, and restarts between seeds; after each
+// operation every agent connection's list (its queue.waiting with the queue.changed since applied, and the
+// console model fed the same frames) equals the router's list, and a new tab's queue.waiting shows the same
+// contacts in the same state.
+TEST_F(ContactHubTest, RandomOperationsKeepEveryClientsListEqualToTheRouters) {
+    for (unsigned seed = 1; seed <= 6; ++seed) {
+        SCOPED_TRACE("seed " + std::to_string(seed));
+        // A restart on the same database (the open contacts come back), alternately with and without frames
+        // encoded once for many agents.
+        encode_once = seed % 2 == 1;
+        if (seed > 1) open();
+        std::mt19937 rng(seed);
+        auto pick = [&](std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng); };
+        auto chance = [&](int percent) { return static_cast<int>(pick(100)) < percent; };
+        const std::vector<std::string> logins{"alice", "bruno", "carla"};
+
+        struct AgentTab {
+            Conn* conn;
+            std::string login;
+            sb::console::ConsoleState console;
+            std::size_t fed = 0; // conn->got already fed to the console
+        };
+        std::vector<AgentTab> tabs;
+        struct Guest {
+            Conn* conn; // nullptr while away
+            protocol::VisitorIdentity identity;
+            std::vector<std::string> contacts;
+        };
+        std::vector<Guest> guests;
+
+        auto open_tab = [&](const std::string& login) {
+            Conn& c = connect();
+            send(c, protocol::AgentResume{"r", token(login)});
+            tabs.push_back(AgentTab{&c, login, {}, 0});
+        };
+        auto feed = [&](AgentTab& t) {
+            for (; t.fed < t.conn->got.size(); ++t.fed)
+                t.console = sb::console::reduce(std::move(t.console), t.conn->got[t.fed]);
+        };
+        auto check = [&](const std::string& step) {
+            for (auto& t : tabs) {
+                SCOPED_TRACE(step + ", tab of " + t.login);
+                std::vector<const sb::Contact*> routed = contacts->router().waiting_for(t.login);
+                std::vector<std::pair<std::int64_t, std::string>> expected;
+                for (const auto* c : routed) expected.emplace_back(sb::to_epoch_ms(c->created_at), c->id);
+                std::sort(expected.begin(), expected.end());
+                std::vector<std::string> expected_ids;
+                for (const auto& e : expected) expected_ids.push_back(e.second);
+                ASSERT_EQ(t.conn->waiting_ids(), expected_ids);
+                feed(t);
+                ASSERT_EQ(t.console.waiting, t.conn->list) << "the console model applies the same frames";
+            }
+        };
+        auto compare_with_new_tab = [&](const std::string& step) {
+            if (tabs.empty()) return;
+            AgentTab& t = tabs[pick(tabs.size())];
+            Conn& fresh = connect();
+            send(fresh, protocol::AgentResume{"r", token(t.login)});
+            auto full = fresh.last<protocol::QueueWaiting>().contacts;
+            auto mine = t.conn->list;
+            // seq aside: events on a waiting contact other than presence and page (a visitor's message while
+            // waiting) do not re-send it.
+            for (auto& x : full) x.seq = 0;
+            for (auto& x : mine) x.seq = 0;
+            EXPECT_EQ(mine, full) << step;
+            close(fresh);
+        };
+
+        for (const auto& l : logins) open_tab(l);
+        for (auto& t : tabs)
+            if (chance(70)) send(*t.conn, protocol::AgentSetStatus{"s", AgentStatus::ready});
+        check("start");
+
+        for (int step = 0; step < 250; ++step) {
+            const int op = static_cast<int>(pick(14));
+            std::string what = std::to_string(step) + " op " + std::to_string(op);
+            if (op <= 2) { // a visitor asks (new, or one we know)
+                Guest* g = nullptr;
+                if (guests.empty() || chance(50)) {
+                    Conn& c = visitor("guest" + std::to_string(guests.size()));
+                    guests.push_back(Guest{&c, c.last<protocol::VisitorWelcome>().visitor, {}});
+                    g = &guests.back();
+                } else {
+                    g = &guests[pick(guests.size())];
+                }
+                if (!g->conn) continue;
+                protocol::ContactRequestMsg r;
+                r.cid = "q" + std::to_string(step);
+                r.service = chance(60) ? "sales" : "supporto";
+                r.type = ContactType::chat;
+                if (chance(15)) r.agent = logins[pick(logins.size())];
+                g->conn->clear();
+                send(*g->conn, r);
+                if (g->conn->has<protocol::ContactSnapshot>())
+                    g->contacts.push_back(g->conn->last<protocol::ContactSnapshot>().contact.id);
+            } else if (op <= 4 && !tabs.empty()) { // a claim: one listed, the oldest, or any known contact
+                AgentTab& t = tabs[pick(tabs.size())];
+                std::string id;
+                if (!t.conn->list.empty() && chance(60))
+                    id = t.conn->list[pick(t.conn->list.size())].id;
+                else if (!guests.empty() && chance(50)) {
+                    const Guest& g = guests[pick(guests.size())];
+                    if (!g.contacts.empty()) id = g.contacts[pick(g.contacts.size())];
+                }
+                send(*t.conn, protocol::ContactClaim{"c" + std::to_string(step), id});
+            } else if (op == 5 && !tabs.empty()) { // an agent ends a contact they hold
+                AgentTab& t = tabs[pick(tabs.size())];
+                auto held = contacts->router().held_by(t.login);
+                if (!held.empty())
+                    send(*t.conn, protocol::ContactStop{"e" + std::to_string(step), held[pick(held.size())]->id, std::nullopt});
+            } else if (op == 6 && !guests.empty()) { // a visitor stops, or writes
+                Guest& g = guests[pick(guests.size())];
+                if (!g.conn || g.contacts.empty()) continue;
+                const std::string id = g.contacts[pick(g.contacts.size())];
+                if (chance(50))
+                    send(*g.conn, protocol::ContactStop{"v" + std::to_string(step), id, std::nullopt});
+                else
+                    send(*g.conn, protocol::ContactSend{"", id, "still there?"});
+            } else if (op == 7 && !guests.empty()) { // a visitor moves to another page
+                Guest& g = guests[pick(guests.size())];
+                if (!g.conn || g.contacts.empty()) continue;
+                const std::string n = std::to_string(step);
+                send(*g.conn, protocol::ContactPage{"p" + n, g.contacts[pick(g.contacts.size())],
+                                                    {"https://shop.example/" + n, "Page " + n}});
+            } else if (op == 8 && !guests.empty()) { // a visitor's widget goes away, or comes back on a page
+                Guest& g = guests[pick(guests.size())];
+                if (g.conn) {
+                    close(*g.conn);
+                    g.conn = nullptr;
+                } else {
+                    Conn& c = visitor("back", g.identity);
+                    g.conn = &c;
+                }
+            } else if (op == 9 && !tabs.empty()) { // ready or paused
+                AgentTab& t = tabs[pick(tabs.size())];
+                send(*t.conn, protocol::AgentSetStatus{"s" + std::to_string(step),
+                                                       chance(60) ? AgentStatus::ready : AgentStatus::paused});
+            } else if (op == 10) { // a tab opens
+                open_tab(logins[pick(logins.size())]);
+            } else if (op == 11 && !tabs.empty()) { // a tab closes (the agent's last: the grace period starts)
+                const std::size_t i = pick(tabs.size());
+                close(*tabs[i].conn);
+                tabs.erase(tabs.begin() + static_cast<std::ptrdiff_t>(i));
+            } else if (op == 12 && !tabs.empty() && chance(30)) { // a logout
+                const std::size_t i = pick(tabs.size());
+                send(*tabs[i].conn, protocol::AgentLogout{});
+                close(*tabs[i].conn);
+                tabs.erase(tabs.begin() + static_cast<std::ptrdiff_t>(i));
+            } else if (op == 13) { // time passes: dissuasions, grace expiries, visitors away for good
+                const sb::Duration steps[] = {1s, 5s, 31s, 61s};
+                later(steps[pick(4)]);
+            }
+            check(what);
+            if (step % 10 == 0) compare_with_new_tab(what);
+        }
+        compare_with_new_tab("end");
+    }
 }

@@ -24,6 +24,9 @@ void sb_glue_text_input(int want);
 void sb_glue_set_clipboard(const char* text);
 void sb_glue_open_url(const char* url);
 void sb_glue_announce(const char* text);
+void sb_glue_notify(const char* kind, const char* title, const char* body, int sound, int desktop);
+void sb_glue_save_settings(int sound, int desktop);
+void sb_glue_ask_permission();
 }
 
 namespace {
@@ -37,12 +40,14 @@ struct Console {
     bool fonts_dirty = true;
     bool ready = false;
     bool reconnect_scheduled = false;
+    bool stopped = false; // unmounted: no more frames, no reconnects
     int frames_owed = 0;
     double last_frame_ms = 0;
     std::string clipboard;
     std::string reply; // storage for strings returned to JS
     std::size_t announced_waiting = 0;              // for the screen reader mirror
     std::map<std::string, std::uint64_t> announced; // contact id -> last visitor message announced
+    long alert_timer = 0;                           // the pending reminder check (emscripten timeout id)
 };
 Console* console = nullptr;
 
@@ -78,14 +83,34 @@ void announce_changes() {
     }
 }
 
+// Notifications are decided without drawing (a hidden page gets no animation frames): after each socket event
+// and at the next reminder's time.
+void schedule_alerts();
+void alert_timeout(void*) {
+    console->alert_timer = 0;
+    if (console->stopped) return;
+    console->app->check_alerts();
+    schedule_alerts();
+}
+void schedule_alerts() {
+    if (console->alert_timer) emscripten_clear_timeout(console->alert_timer);
+    console->alert_timer = 0;
+    const std::int64_t in = console->app->next_alert_in_ms();
+    if (in >= 0 && !console->stopped)
+        console->alert_timer = emscripten_set_timeout(&alert_timeout, static_cast<double>(in < 50 ? 50 : in), nullptr);
+}
+
 void reconnect(void*) {
     console->reconnect_scheduled = false;
+    if (console->stopped) return;
     console->transport->connect();
     wake();
 }
 
 void after_socket_event() {
     announce_changes();
+    console->app->check_alerts();
+    schedule_alerts();
     if (!console->transport->active() && !console->reconnect_scheduled) {
         console->reconnect_scheduled = true;
         emscripten_set_timeout(&reconnect, static_cast<double>(console->app->reconnect_delay_ms()), nullptr);
@@ -139,14 +164,42 @@ EMSCRIPTEN_KEEPALIVE int sb_start(const char* server_url, const char* canvas_sel
     console->transport = std::make_unique<web::WebTransport>(server_url, &after_socket_event);
     console->app = std::make_unique<App>(*console->transport);
     console->app->set_url_opener([](const std::string& url) { sb_glue_open_url(url.c_str()); });
+    console->app->set_alert_sink([](const notify::Alert& a) {
+        sb_glue_notify(std::string(notify::to_string(a.kind)).c_str(), a.title.c_str(), a.body.c_str(), a.sound ? 1 : 0,
+                       a.desktop ? 1 : 0);
+    });
+    console->app->set_settings_saver([](const notify::Settings& st) { sb_glue_save_settings(st.sound ? 1 : 0, st.desktop ? 1 : 0); });
+    console->app->set_permission_asker([] { sb_glue_ask_permission(); });
     console->transport->attach(*console->app);
     console->app->start(token ? token : "");
     wake();
     return 1;
 }
 
+// Settings saved by an earlier session (localStorage), restored by the page right after sb_start.
+EMSCRIPTEN_KEEPALIVE void sb_set_notify(int sound, int desktop) {
+    if (!console) return;
+    console->app->load_settings(notify::Settings{sound != 0, desktop != 0});
+    wake();
+}
+
+// document.visibilityState: a hidden page's panels are not in view.
+EMSCRIPTEN_KEEPALIVE void sb_visibility(int visible) {
+    if (!console) return;
+    console->app->set_page_visible(visible != 0);
+    if (visible) wake();
+}
+
+EMSCRIPTEN_KEEPALIVE void sb_stop() {
+    if (!console) return;
+    console->stopped = true;
+    if (console->alert_timer) emscripten_clear_timeout(console->alert_timer);
+    console->alert_timer = 0;
+    console->transport->close();
+}
+
 EMSCRIPTEN_KEEPALIVE int sb_frame(double now_ms) {
-    if (!console) return -1;
+    if (!console || console->stopped) return -1;
     ImGuiIO& io = ImGui::GetIO();
     if (console->fonts_dirty) {
         fonts::build(console->ratio);
@@ -161,6 +214,7 @@ EMSCRIPTEN_KEEPALIVE int sb_frame(double now_ms) {
 
     ImGui::NewFrame();
     console->app->draw();
+    schedule_alerts();
     ImGui::Render();
     console->renderer.render(ImGui::GetDrawData(), static_cast<int>(console->css_w * console->ratio + 0.5f),
                              static_cast<int>(console->css_h * console->ratio + 0.5f));
@@ -225,6 +279,11 @@ EMSCRIPTEN_KEEPALIVE int sb_key(const char* code, int down, int mods) {
     io.AddKeyEvent(ImGuiMod_Super, meta);
     if (key != ImGuiKey_None) io.AddKeyEvent(key, down != 0);
     wake();
+    // The console's shortcuts (views/shortcuts.cpp) are not the browser's: F1 would open its help.
+    if (key == ImGuiKey_F1) return 1;
+    if (alt && !ctrl && !meta &&
+        (key == ImGuiKey_N || key == ImGuiKey_I || key == ImGuiKey_R || key == ImGuiKey_UpArrow || key == ImGuiKey_DownArrow))
+        return 1;
     // Keep browser shortcuts working outside the console: prevent only what ImGui uses right now.
     if (!io.WantCaptureKeyboard && !io.WantTextInput) return 0;
     switch (key) {
