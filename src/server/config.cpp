@@ -1,5 +1,7 @@
 #include "server/config.h"
 
+#include "server/geo/geoip.h"
+
 #include <libpq-fe.h>
 #include <nlohmann/json.hpp>
 
@@ -189,6 +191,19 @@ ContactsConfig read_contacts(const Object& o) {
     return c;
 }
 
+GeoConfig read_geo(const Object& o) {
+    o.allow_only({"ipv4", "ipv6", "trusted_proxies"});
+    GeoConfig g;
+    g.explicit_tables = o.find("ipv4") != nullptr || o.find("ipv6") != nullptr;
+    g.ipv4 = o.string_or("ipv4", g.ipv4);
+    g.ipv6 = o.string_or("ipv6", g.ipv6);
+    g.trusted_proxies = o.strings_or("trusted_proxies", {});
+    for (std::size_t i = 0; i < g.trusted_proxies.size(); ++i)
+        if (!geo::Network::parse(g.trusted_proxies[i]))
+            throw Bad{o.field("trusted_proxies") + "[" + std::to_string(i) + "] must be an address or a network such as 10.0.0.0/8"};
+    return g;
+}
+
 SiteConfig read_site(const Object& o) {
     o.allow_only({"id", "name", "url"});
     SiteConfig s;
@@ -261,13 +276,14 @@ AgentConfig read_agent(const Object& o) {
 
 Config read_config(const json& root) {
     Object top(root, "");
-    top.allow_only({"listen", "storage", "web_root", "limits", "contacts", "sites", "services", "agents"});
+    top.allow_only({"listen", "storage", "web_root", "limits", "contacts", "geo", "sites", "services", "agents"});
     Config c;
     if (auto* v = top.find("listen")) c.listen = read_listen(Object(*v, "listen"));
     if (auto* v = top.find("storage")) c.storage = read_storage(Object(*v, "storage"));
     c.web_root = top.string_or("web_root", c.web_root);
     if (auto* v = top.find("limits")) c.limits = read_limits(Object(*v, "limits"));
     if (auto* v = top.find("contacts")) c.contacts = read_contacts(Object(*v, "contacts"));
+    if (auto* v = top.find("geo")) c.geo = read_geo(Object(*v, "geo"));
 
     std::set<std::string> site_ids;
     const json& sites = top.array("sites");

@@ -43,6 +43,14 @@ struct ContactsConfig {
     int history_limit = 1000;        // most events in one contact.snapshot (resume again for the rest)
 };
 
+// Visitors' countries (GeoIP) and the proxies whose X-Forwarded-For header is believed.
+struct GeoConfig {
+    std::string ipv4 = "/usr/share/tor/geoip";  // Tor's tables, Debian package tor-geoipdb
+    std::string ipv6 = "/usr/share/tor/geoip6";
+    bool explicit_tables = false;               // the file named the tables: missing ones stop the server
+    std::vector<std::string> trusted_proxies;   // addresses or networks ("10.0.0.0/8", "::1")
+};
+
 struct SiteConfig {
     std::string id;
     std::string name;
@@ -82,6 +90,7 @@ struct Config {
     std::string web_root = "build/wasm/site";
     Limits limits;
     ContactsConfig contacts;
+    GeoConfig geo;
     std::vector<SiteConfig> sites;
     std::vector<ServiceConfig> services;
     std::vector<AgentConfig> agents;

@@ -358,6 +358,7 @@ void ContactHub::hello(ConnectionId conn, const protocol::VisitorHello& x) {
         store_.create_visitor(StoredVisitor{identity.id, secret_hash(identity.secret), to_epoch_ms(now)});
     }
     s.visitor_id = identity.id;
+    if (country_of_) s.country = country_of_(conn);
     s.name = x.name;
     s.page = x.page;
     s.capabilities = x.capabilities;
@@ -455,6 +456,7 @@ void ContactHub::request(ConnectionId conn, const protocol::ContactRequestMsg& x
     r.visitor_id = s.visitor_id;
     r.returning_visitor = s.returning;
     r.customer_name = x.name.empty() ? s.name : x.name;
+    r.country = s.country;
     r.origin = Origin{service != services_.end() ? service->second.site : std::string(), origin.url, origin.title};
     r.capabilities = VisitorCapabilities{s.capabilities.voice, s.capabilities.video, x.callback.has_value()};
     if (!x.agent.empty()) r.direct_agent_id = x.agent;

@@ -90,6 +90,8 @@ class ContactHub {
     void on_deadline_changed(std::function<void()> f) { deadline_changed_ = std::move(f); }
     // Optional: without it every message goes through the Sender (encoded once per connection).
     void on_frames(FrameSender f) { send_frame_ = std::move(f); }
+    // The visitor's country (ISO code, "" when unknown) for a connection: GeoIP of its client address.
+    void on_country(std::function<std::string(ConnectionId)> f) { country_of_ = std::move(f); }
     std::int64_t now_ms() const { return to_epoch_ms(clock_.now()); }
 
     const Router& router() const { return router_; }
@@ -97,6 +99,7 @@ class ContactHub {
   private:
     struct VisitorSession {
         std::string visitor_id;
+        std::string country; // from GeoIP of the connection's address, "" when unknown
         bool returning = false;
         std::string name;
         protocol::Page page;
@@ -203,6 +206,7 @@ class ContactHub {
     const Clock& clock_;
     ContactHubOptions options_;
     Sender send_;
+    std::function<std::string(ConnectionId)> country_of_;
     FrameSender send_frame_;
     Router router_;
     std::map<std::string, ServiceConfig> services_;

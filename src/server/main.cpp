@@ -3,6 +3,7 @@
 // (docs/admin.md, "Exit codes").
 #include "server/agent_directory.h"
 #include "server/config.h"
+#include "server/geo/geoip.h"
 #include "server/contact_hub.h"
 #include "server/log.h"
 #include "server/net/server.h"
@@ -125,7 +126,20 @@ int main(int argc, char** argv) {
     }
     hub.attach(contacts);
 
-    ServerOptions server_options{config.listen.host, config.listen.port, root, config.limits.max_frame_bytes};
+    // Visitors' countries: Tor's GeoIP tables (tor-geoipdb). Missing default tables only cost the countries.
+    std::optional<geo::GeoIp> geoip;
+    if (auto tables = geo::GeoIp::load(config.geo.ipv4, config.geo.ipv6)) {
+        geoip = std::move(*tables);
+    } else if (config.geo.explicit_tables) {
+        fail(exit_code::config, "geo: " + tables.error());
+    } else {
+        log_line("GeoIP tables not found (" + tables.error() + "): visitors' countries are unknown");
+    }
+    if (geoip)
+        contacts.on_country([&hub, &geoip](ConnectionId id) { return geoip->country(hub.address_of(id)); });
+
+    ServerOptions server_options{config.listen.host, config.listen.port, root, config.limits.max_frame_bytes,
+                                 config.geo.trusted_proxies};
     auto stopped = run_server(server_options, hub, [&](unsigned short bound) {
         std::cout << "switchboard-server listening on http://" << url_host(config.listen.host) << ":" << bound << std::endl;
         log_line("serving " + config.web_root + " with database " + describe_store(config.storage) + ", " +

@@ -42,6 +42,11 @@ ConnectionId SessionHub::open(Peer peer) {
     return id;
 }
 
+std::string SessionHub::address_of(ConnectionId id) const {
+    auto it = connections_.find(id);
+    return it == connections_.end() ? std::string() : it->second.peer.address;
+}
+
 AgentStatus SessionHub::status_of(const std::string& login) const {
     auto it = presence_.find(login);
     return it == presence_.end() ? AgentStatus::offline : it->second.status;

@@ -21,6 +21,7 @@ namespace sb::server {
 struct Peer {
     std::function<void(std::string)> send; // queue one text frame
     std::function<void()> close;           // close once queued frames are written
+    std::string address;                   // the client's address (behind trusted proxies: the forwarded one)
 };
 
 struct HubOptions {
@@ -40,6 +41,8 @@ class SessionHub {
     void closed(ConnectionId id);          // the connection is gone; no callback is called for it again
 
     std::size_t connections() const { return connections_.size(); }
+    // The client address of a connection ("" when unknown or closed).
+    std::string address_of(ConnectionId id) const;
     // The shared status of an agent: offline unless some connection is logged in as them.
     AgentStatus status_of(const std::string& login) const;
 

@@ -215,8 +215,12 @@ HttpReply http_get(unsigned short port, const std::string& target, http::verb ve
 // A WebSocket client whose reads give up after a timeout instead of hanging the test.
 class WsClient {
   public:
-    explicit WsClient(unsigned short port) : ws_(ioc_) {
+    // forwarded_for: an X-Forwarded-For header, as a reverse proxy in front of the server would add.
+    explicit WsClient(unsigned short port, const std::string& forwarded_for = "") : ws_(ioc_) {
         beast::get_lowest_layer(ws_).connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+        if (!forwarded_for.empty())
+            ws_.set_option(websocket::stream_base::decorator(
+                [forwarded_for](websocket::request_type& req) { req.set("X-Forwarded-For", forwarded_for); }));
         ws_.handshake("127.0.0.1", "/ws");
     }
     void send_text(const std::string& frame) {
@@ -621,4 +625,26 @@ TEST_F(ServerTest, AcknowledgedContactsSurviveKillNine) {
     EXPECT_EQ(waiting.contacts[0].id, pending);
     EXPECT_EQ(waiting.contacts[0].state, sb::ContactState::pending);
     EXPECT_EQ(waiting.contacts[0].deadline, deadline);
+}
+
+TEST_F(ServerTest, TheVisitorsCountryComesFromGeoIpBehindATrustedProxy) {
+    std::string text = valid_config;
+    const std::string limits = R"("limits": {"max_frame_bytes": 4096, "messages_per_second": 50},)";
+    ASSERT_NE(text.find(limits), std::string::npos);
+    text.replace(text.find(limits), limits.size(), limits + R"( "geo": {"trusted_proxies": ["127.0.0.1"]},)");
+    write_config(text);
+    auto port = start();
+    WsClient agent(port);
+    agent.send(protocol::AgentLogin{"l", "alice", "alice-demo"});
+    agent.read_as<protocol::Welcome>();
+    agent.read_as<protocol::QueueWaiting>();
+    agent.send(protocol::AgentSetStatus{"s", sb::AgentStatus::ready});
+    next_of<protocol::AgentUpdate>(agent);
+
+    WsClient visitor(port, "8.8.8.8"); // the proxy (loopback, trusted) says the visitor is 8.8.8.8
+    say_hello(visitor, "Maria");
+    visitor.send(chat_request("r1"));
+    visitor.read_as<protocol::ContactSnapshot>();
+    auto waiting = next_waiting(agent, 1);
+    EXPECT_EQ(waiting.contacts[0].customer.country, "US") << "Debian's tor-geoipdb places 8.8.8.8 in the US";
 }

@@ -2,8 +2,11 @@
 #pragma once
 #include "server/session_hub.h"
 
+#include "server/geo/geoip.h"
+
 #include <cstddef>
 #include <filesystem>
+#include <vector>
 
 namespace sb::server::net_detail {
 
@@ -11,6 +14,7 @@ struct NetContext {
     SessionHub& hub;
     std::filesystem::path web_root;
     std::size_t max_frame_bytes;
+    std::vector<geo::Network> trusted_proxies; // whose X-Forwarded-For is believed
 };
 
 } // namespace sb::server::net_detail

@@ -20,7 +20,9 @@ std::optional<std::string> run_server(const ServerOptions& options, SessionHub& 
     using net_detail::Listener;
 
     // Declared before the io_context: sessions still queued in it at shutdown refer to it when destroyed.
-    net_detail::NetContext ctx{hub, options.web_root, options.max_frame_bytes};
+    net_detail::NetContext ctx{hub, options.web_root, options.max_frame_bytes, {}};
+    for (const auto& p : options.trusted_proxies)
+        if (auto n = geo::Network::parse(p)) ctx.trusted_proxies.push_back(*n);
     asio::io_context ioc{1};
 
     std::string where = options.host + ":" + std::to_string(options.port);

@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace sb::server {
 
@@ -16,6 +17,7 @@ struct ServerOptions {
     int port = 0; // 0: the system picks a free port
     std::filesystem::path web_root;
     std::size_t max_frame_bytes = 65536;
+    std::vector<std::string> trusted_proxies; // validated by the config: addresses or networks
 };
 
 // Listens, calls on_listening with the bound port, then serves until a signal. Returns nullopt after a clean

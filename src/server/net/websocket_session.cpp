@@ -21,6 +21,11 @@ WebsocketSession::~WebsocketSession() {
 }
 
 void WebsocketSession::run(beast::http::request<beast::http::string_body> req) {
+    beast::error_code ep_ec;
+    const auto remote = beast::get_lowest_layer(ws_).socket().remote_endpoint(ep_ec);
+    const std::string peer = ep_ec ? std::string() : remote.address().to_string();
+    const auto forwarded = req["X-Forwarded-For"];
+    address_ = geo::client_address(peer, std::string_view(forwarded.data(), forwarded.size()), ctx_.trusted_proxies);
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
     ws_.set_option(websocket::stream_base::decorator(
         [](websocket::response_type& res) { res.set(beast::http::field::server, "switchboard"); }));
@@ -41,6 +46,7 @@ void WebsocketSession::on_accept(beast::error_code ec) {
         [weak] {
             if (auto self = weak.lock()) self->close_after_writes();
         },
+        address_,
     });
     do_read();
 }

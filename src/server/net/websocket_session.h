@@ -32,6 +32,7 @@ class WebsocketSession : public std::enable_shared_from_this<WebsocketSession> {
     boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
     boost::beast::flat_buffer buffer_;
     NetContext& ctx_;
+    std::string address_; // the client's, from the socket and X-Forwarded-For (trusted proxies only)
     ConnectionId id_ = 0;
     std::deque<std::string> queue_;
     std::size_t queued_bytes_ = 0;

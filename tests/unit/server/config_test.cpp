@@ -215,3 +215,27 @@ TEST(Config, ContactsSectionHasDefaultsAndLimits) {
     EXPECT_EQ(refused("idle_seconds", "60"), "config demo.json: contacts.idle_seconds must be an integer from 1 to 86400");
     EXPECT_EQ(refused("idel_seconds", 60), "config demo.json: contacts.idel_seconds is not a known field");
 }
+
+TEST(Config, ReadsTheGeoSection) {
+    auto defaults = parse_config(valid().dump(), "demo.json");
+    ASSERT_TRUE(defaults);
+    EXPECT_EQ(defaults->geo.ipv4, "/usr/share/tor/geoip");
+    EXPECT_FALSE(defaults->geo.explicit_tables);
+    EXPECT_TRUE(defaults->geo.trusted_proxies.empty());
+
+    json j = valid();
+    j["geo"] = {{"ipv4", "/srv/geoip"}, {"trusted_proxies", {"10.0.0.0/8", "::1"}}};
+    auto set = parse_config(j.dump(), "demo.json");
+    ASSERT_TRUE(set) << set.error().message;
+    EXPECT_TRUE(set->geo.explicit_tables);
+    EXPECT_EQ(set->geo.ipv4, "/srv/geoip");
+    EXPECT_EQ(set->geo.trusted_proxies, (std::vector<std::string>{"10.0.0.0/8", "::1"}));
+
+    j["geo"] = {{"trusted_proxies", {"10.0.0.0/33"}}};
+    auto bad = parse_config(j.dump(), "demo.json");
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.error().message,
+              "config demo.json: geo.trusted_proxies[0] must be an address or a network such as 10.0.0.0/8");
+    j["geo"] = {{"trusted", {}}};
+    EXPECT_FALSE(parse_config(j.dump(), "demo.json"));
+}

@@ -1,5 +1,6 @@
 // Contacts through the session hub, without sockets: fake connections, a fake clock, a real SQLite store.
 #include "server/contact_hub.h"
+#include "server/geo/geoip.h"
 
 #include "core/console_state.h"
 #include "protocol/codec.h"
@@ -177,7 +178,7 @@ class ContactHubTest : public ::testing::Test {
         hub->attach(*contacts);
     }
 
-    Conn& connect() {
+    Conn& connect(const std::string& address = "203.0.113.7") {
         auto c = std::make_unique<Conn>();
         Conn* raw = c.get();
         c->id = hub->open(Peer{[raw](std::string frame) {
@@ -185,7 +186,7 @@ class ContactHubTest : public ::testing::Test {
                                    EXPECT_TRUE(m) << frame;
                                    if (m) raw->receive(std::move(*m));
                                },
-                               [] {}});
+                               [] {}, address});
         conns.push_back(std::move(c));
         return *raw;
     }
@@ -1088,4 +1089,27 @@ TEST_F(ContactHubTest, RandomOperationsKeepEveryClientsListEqualToTheRouters) {
         }
         compare_with_new_tab("end");
     }
+}
+
+TEST_F(ContactHubTest, ThePendingContactCarriesTheVisitorsCountryFromTheirAddress) {
+    sb::server::geo::GeoIp geoip;
+    geoip.add_ipv4_table("3405803776,3405804031,IT\n"); // 203.0.113.0/24, for the test
+    contacts->on_country([&](ConnectionId id) { return geoip.country(hub->address_of(id)); });
+    Conn& a = agent("alice");
+    Conn& v = visitor();
+    const std::string id = ask(v);
+    const auto listed = a.list;
+    auto it = std::find_if(listed.begin(), listed.end(), [&](const protocol::ContactView& c) { return c.id == id; });
+    ASSERT_NE(it, listed.end());
+    EXPECT_EQ(it->customer.country, "IT");
+
+    Conn& far = connect("198.51.100.9"); // not in the table: unknown country
+    protocol::VisitorHello h;
+    h.cid = "h2";
+    send(far, h);
+    const std::string other = ask(far);
+    const auto again = a.list;
+    auto it2 = std::find_if(again.begin(), again.end(), [&](const protocol::ContactView& c) { return c.id == other; });
+    ASSERT_NE(it2, again.end());
+    EXPECT_EQ(it2->customer.country, "");
 }

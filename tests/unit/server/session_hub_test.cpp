@@ -29,7 +29,8 @@ struct FakePeer {
     std::vector<std::string> sent;
     bool close_requested = false;
     Peer peer() {
-        return Peer{[this](std::string s) { sent.push_back(std::move(s)); }, [this] { close_requested = true; }};
+        return Peer{[this](std::string s) { sent.push_back(std::move(s)); }, [this] { close_requested = true; },
+                    "203.0.113.7"};
     }
     protocol::ServerMessage last() const {
         auto m = protocol::decode_server(sent.back());
