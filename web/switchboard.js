@@ -2,7 +2,8 @@
 //   const consoleInstance = Switchboard.mount(element, {server: 'wss://host/ws', token: optionalSessionToken});
 // The console fills the element, follows its size and devicePixelRatio, and works inside an iframe.
 // The returned instance is also the automation bridge used by tests:
-//   instance.ready, instance.whenReady (Promise), instance.state(), instance.locate(name), instance.unmount().
+//   instance.ready, instance.whenReady (Promise), instance.state(), instance.locate(name), instance.unmount(),
+//   instance.alerts ({sound, desktop, last}: the notifications this page performed).
 (function () {
   'use strict';
 
@@ -31,6 +32,63 @@
     const r = await fetch(url);
     if (!r.ok) throw new Error('cannot load ' + url + ': HTTP ' + r.status);
     return new Uint8Array(await r.arrayBuffer());
+  }
+
+  // Notification settings, kept in localStorage (which may be unavailable: sandboxed iframe, privacy modes).
+  const SETTINGS_KEY = 'switchboard.notifications';
+  function loadSettings() {
+    try {
+      const v = JSON.parse(localStorage.getItem(SETTINGS_KEY) || 'null');
+      if (v && typeof v === 'object') return { sound: v.sound !== false, desktop: v.desktop !== false };
+    } catch {}
+    return { sound: true, desktop: true };
+  }
+  function saveSettings(v) {
+    try { localStorage.setItem(SETTINGS_KEY, JSON.stringify(v)); } catch {}
+  }
+
+  // The alert sound: a short two-tone beep made with WebAudio (no audio file). The AudioContext is created on
+  // the first user gesture, as browsers only let a page start audio after one.
+  let audio = null;
+  function unlockAudio() {
+    const AC = window.AudioContext || window.webkitAudioContext;
+    if (!AC) return null;
+    try {
+      if (!audio) audio = new AC();
+      if (audio.state === 'suspended') audio.resume().catch(() => {});
+    } catch { audio = null; }
+    return audio;
+  }
+  function beep(kind) {
+    const ctx = unlockAudio();
+    if (!ctx) return false;
+    const tones = kind === 'message' ? [988, 740] : [660, 880]; // a message falls, a contact rises
+    const t0 = ctx.currentTime + 0.01;
+    tones.forEach((hz, i) => {
+      const osc = ctx.createOscillator();
+      const gain = ctx.createGain();
+      const at = t0 + i * 0.16;
+      osc.type = 'sine';
+      osc.frequency.value = hz;
+      gain.gain.setValueAtTime(0.0001, at);
+      gain.gain.exponentialRampToValueAtTime(0.25, at + 0.02);
+      gain.gain.exponentialRampToValueAtTime(0.0001, at + 0.14);
+      osc.connect(gain).connect(ctx.destination);
+      osc.start(at);
+      osc.stop(at + 0.15);
+    });
+    return true;
+  }
+  function desktopNotify(kind, title, body) {
+    const N = window.Notification;
+    if (!N || N.permission !== 'granted') return false;
+    try {
+      const n = new N(title, { body, tag: 'switchboard-' + kind, renotify: true, silent: true });
+      n.onclick = () => { window.focus(); n.close(); };
+      return true;
+    } catch {
+      try { new N(title, { body }); return true; } catch { return false; }
+    }
   }
 
   function defaultServer() {
@@ -95,6 +153,24 @@
       announce(text) {
         live.textContent = text;
       },
+      // An alert decided by the console (src/core/notify.h): beep and / or desktop notification.
+      notify(kind, title, body, sound, desktop) {
+        instance.alerts.last = kind;
+        if (sound && beep(kind)) instance.alerts.sound++;
+        if (desktop && desktopNotify(kind, title, body)) instance.alerts.desktop++;
+      },
+      saveSettings(v) {
+        saveSettings(v);
+      },
+      // Called while handling a click or key of the agent (a user gesture), as browsers require.
+      askPermission() {
+        const N = window.Notification;
+        if (!N || N.permission !== 'default' || !N.requestPermission) return;
+        try {
+          const p = N.requestPermission();
+          if (p && p.catch) p.catch(() => {});
+        } catch {}
+      },
       ready() {
         instance.ready = true;
         readyResolve(instance);
@@ -111,6 +187,7 @@
 
     const instance = {
       ready: false,
+      alerts: { sound: 0, desktop: 0, last: null },
       whenReady: new Promise((r) => (readyResolve = r)),
       state() {
         return Module ? JSON.parse(Module.ccall('sb_state_json', 'string', [], [])) : null;
@@ -153,6 +230,7 @@
       const button = (b) => (b === 1 ? 2 : b === 2 ? 1 : b); // DOM middle/right -> ImGui right/middle
       on(canvas, 'pointermove', pos);
       on(canvas, 'pointerdown', (e) => {
+        unlockAudio();
         pos(e);
         if (!wantText) canvas.focus({ preventScroll: true });
         canvas.setPointerCapture(e.pointerId);
@@ -173,7 +251,13 @@
 
       const key = (down) => (e) => {
         if (e.isComposing) return;
+        if (down) unlockAudio(); // a user gesture: audio may start from now on
         const prevent = Module.ccall('sb_key', 'number', ['string', 'number', 'number'], [e.code, down ? 1 : 0, mods(e)]);
+        // A console shortcut (Alt+N, F1, ...): neither the browser's nor text.
+        if (prevent && (e.altKey || e.code === 'F1')) {
+          e.preventDefault();
+          return;
+        }
         // Typed before the hidden textarea got focus (e.g. right after a click): send the character directly.
         if (down && e.target === canvas && e.key.length === 1 && !e.ctrlKey && !e.metaKey) {
           Module.ccall('sb_text', null, ['string'], [e.key]);
@@ -200,6 +284,10 @@
         if (v) Module.ccall('sb_text', null, ['string'], [v]);
         e.preventDefault();
       });
+
+      const visibility = () => Module._sb_visibility(document.visibilityState === 'hidden' ? 0 : 1);
+      on(document, 'visibilitychange', visibility);
+      visibility();
 
       if (window.ResizeObserver) {
         const ro = new ResizeObserver(resize);
@@ -239,6 +327,8 @@
       if (!Module.ccall('sb_start', 'number', ['string', 'string', 'string'], [opts.server, '#' + id, opts.token || ''])) {
         throw new Error('WebGL2 is not available in this browser');
       }
+      const settings = loadSettings();
+      Module._sb_set_notify(settings.sound ? 1 : 0, settings.desktop ? 1 : 0);
       attachInput();
       resize();
       host.requestFrame();

@@ -140,7 +140,10 @@ void chat_view(const HeldContact& c, ContactUi& cu, UiState& ui, Actions& out, I
     const float send_w = ImGui::CalcTextSize("Send").x + ImGui::GetStyle().FramePadding.x * 2 + 8;
     InputContext ctx{&cu.input, false, {}};
     if (ui.focus_input == c.view.id) { // Alt+I
-        if (!closed) ImGui::SetKeyboardFocusHere();
+        if (!closed) {
+            ImGui::SetWindowFocus(); // the focus request only lands in the focused window's focus scope
+            ImGui::SetKeyboardFocusHere();
+        }
         ui.focus_input.clear();
     }
     const bool edited = ImGui::InputTextMultiline(
