@@ -475,6 +475,7 @@ std::string_view type_of(const ClientMessage& m) {
                           [](const ContactPage&) { return "contact.page"; },
                           [](const ContactColor&) { return "contact.color"; },
                           [](const ContactLink&) { return "contact.link"; },
+                          [](const ContactChannel&) { return "contact.channel"; },
                           [](const ContactStop&) { return "contact.stop"; },
                           [](const ContactResume&) { return "contact.resume"; },
                       },
@@ -586,6 +587,13 @@ std::string encode(const ClientMessage& m) {
                 auto j = with(x.cid);
                 j["contact"] = x.contact;
                 j["url"] = x.url;
+                return j;
+            },
+            [&](const ContactChannel& x) {
+                auto j = with(x.cid);
+                j["contact"] = x.contact;
+                j["channel"] = to_string(x.channel);
+                j["state"] = to_string(x.state);
                 return j;
             },
             [&](const ContactStop& x) {
@@ -745,6 +753,11 @@ Expected<ClientMessage, DecodeError> decode_client(std::string_view frame) {
                 refuse_field("url", "must start with http:// or https://");
             return ClientMessage{std::move(l)};
         }
+        if (type == "contact.channel")
+            return ClientMessage{ContactChannel{
+                cid, r.string("contact", max_id),
+                r.enumeration<Channel>("channel", channel_from, "chat, sharing, voice, video"),
+                r.enumeration<ChannelState>("state", channel_state_from, "unavailable, available, connecting, active")}};
         if (type == "contact.stop") {
             ContactStop s{cid, r.string("contact", max_id), std::nullopt};
             if (r.has("outcome")) s.outcome = r.enumeration<Outcome>("outcome", outcome_from, "an outcome");

@@ -118,6 +118,12 @@ struct ContactLink {
     std::string contact;
     std::string url;
 };
+struct ContactChannel { // a channel of an assigned contact changes state (e.g. the visitor closes the chat)
+    std::string cid;
+    std::string contact;
+    Channel channel = Channel::chat;
+    ChannelState state = ChannelState::unavailable;
+};
 struct ContactStop {
     std::string cid;
     std::string contact;
@@ -131,7 +137,7 @@ struct ContactResume {
 using ClientMessage =
     std::variant<AgentLogin, AgentResume, AgentSetStatus, AgentLogout, Ping, VisitorHello, ContactRequestMsg,
                  ContactClaim, ContactSend, ContactReadMsg, ContactTyping, ContactPage, ContactColor, ContactLink,
-                 ContactStop, ContactResume>;
+                 ContactChannel, ContactStop, ContactResume>;
 
 // --- server -> client ---------------------------------------------------------------------------------
 struct Welcome { // reply to agent.login / agent.resume

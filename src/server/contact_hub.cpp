@@ -293,6 +293,7 @@ void ContactHub::handle(ConnectionId conn, const protocol::ClientMessage& m) {
                    [&](const protocol::ContactPage& x) { page(conn, x); },
                    [&](const protocol::ContactColor& x) { color(conn, x); },
                    [&](const protocol::ContactLink& x) { link(conn, x); },
+                   [&](const protocol::ContactChannel& x) { channel(conn, x); },
                    [&](const protocol::ContactStop& x) { stop(conn, x); },
                    [&](const protocol::ContactResume& x) { resume(conn, x); },
                    [&](const auto&) {}, // agent session messages: SessionHub's
@@ -660,6 +661,25 @@ void ContactHub::link(ConnectionId conn, const protocol::ContactLink& x) {
     b.requester = conn;
     b.requester_cid = x.cid;
     emit(b, *r, protocol::ev::Link{x.url}, &*who, x.cid);
+    commit(b);
+}
+
+void ContactHub::channel(ConnectionId conn, const protocol::ContactChannel& x) {
+    auto who = actor_of(conn);
+    if (!who) return error(conn, x.cid, code::not_logged_in, "send visitor.hello or log in first");
+    ContactRecord* r = acting_on(conn, *who, x.contact, x.cid);
+    if (!r || replayed(conn, *who, x.contact, x.cid)) return;
+    Batch b;
+    b.now = clock_.now();
+    b.requester = conn;
+    b.requester_cid = x.cid;
+    const std::uint64_t before = r->seq;
+    auto res = router_.set_channel(x.contact, x.channel, x.state, b.now);
+    absorb(b, res.events, x.contact, &*who, x.cid);
+    if (!res)
+        b.replies.emplace_back(conn, protocol::Error{x.cid, code_of(*res.error), message_of(*res.error)});
+    else if (records_.count(x.contact) && records_.at(x.contact).seq == before)
+        b.replies.emplace_back(conn, protocol::Ack{x.cid, x.contact, 0}); // already in that state
     commit(b);
 }
 

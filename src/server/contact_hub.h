@@ -168,6 +168,7 @@ class ContactHub {
     void page(ConnectionId conn, const protocol::ContactPage& x);
     void color(ConnectionId conn, const protocol::ContactColor& x);
     void link(ConnectionId conn, const protocol::ContactLink& x);
+    void channel(ConnectionId conn, const protocol::ContactChannel& x);
     void stop(ConnectionId conn, const protocol::ContactStop& x);
     void resume(ConnectionId conn, const protocol::ContactResume& x);
 

@@ -8,7 +8,7 @@ import fs from 'node:fs/promises';
 import { startServer, DEMO_CONFIG } from './lib/server.mjs';
 import { launch, newPage, browsersToTest } from './lib/browsers.mjs';
 import { screenshot, saveArtifact, removeArtifacts } from './lib/console.mjs';
-import { ScriptedAgent } from './lib/agent.mjs';
+import { ScriptedAgent, waitForContactEvent } from './lib/agent.mjs';
 import {
   openDemo, openWidget, chooseType, fillForm, formValues, submitForm, waitForWidget, waitForText, widgetState,
 } from './lib/widget.mjs';
@@ -123,6 +123,9 @@ for (const browserName of browsersToTest().filter((b) => b === 'chromium')) {
         await screenshot(page, `${TEST}-call-assigned`, browserName);
         await page.click('.sbw-close');
         await waitForWidget(page, (st) => st.chatClosed && st.contact !== null && !st.open);
+        await waitForContactEvent(agent, c.id,
+          (e) => e.event === 'channel' && e.channel === 'chat' && e.state === 'unavailable',
+          { what: 'the chat channel dropped (light grey in the console)' });
         // Barrier: a later event reaches the widget, so a stop would have been seen by now.
         await agent.say(c.id, 'Still on the line');
         await waitForWidget(page, (st) => st.transcript.some((e) => e.text === 'Still on the line'));

@@ -489,7 +489,8 @@
     closeChat() {
       if (this.view === 'contact' && this.contact) {
         if (this.callActive()) {
-          // TODO(protocol): tell the server the chat channel is dropped (no message for it in v1 yet).
+          // Only the chat ends: the agent sees the chat channel unavailable and the call goes on.
+          this.conn.send('contact.channel', { contact: this.contact.id, channel: 'chat', state: 'unavailable' });
           this.chatClosed = true;
           this.stopTyping();
           this.save();

@@ -109,6 +109,8 @@ TEST(ContactCodec, ClientContactCommandsRoundTrip) {
         ContactColor{"c10", "k-17", "#aabbcc"},
         ContactColor{"c11", "k-17", ""},
         ContactLink{"c12", "k-17", "https://shop.example/offer"},
+        ContactChannel{"c16", "k-17", Channel::chat, ChannelState::unavailable},
+        ContactChannel{"", "k-17", Channel::video, ChannelState::active},
         ContactStop{"c13", "k-17", Outcome::no_interaction},
         ContactStop{"c14", "k-17", std::nullopt},
         ContactResume{"c15", "k-17", 12},
@@ -149,6 +151,8 @@ TEST(ContactCodec, RefusesBadContactCommands) {
         R"({"v":1,"type":"contact.color","contact":"k","color":"red"})",
         R"({"v":1,"type":"contact.link","contact":"k","url":"javascript:void 0"})",
         R"({"v":1,"type":"contact.stop","contact":"k","outcome":"great"})",
+        R"({"v":1,"type":"contact.channel","contact":"k","channel":"fax","state":"active"})",
+        R"({"v":1,"type":"contact.channel","contact":"k","channel":"chat"})",
         R"({"v":1,"type":"visitor.hello","visitor":{"id":"v"}})",
         R"({"v":1,"type":"visitor.hello","capabilities":{"voice":"yes"}})",
     };

@@ -1113,3 +1113,28 @@ TEST_F(ContactHubTest, ThePendingContactCarriesTheVisitorsCountryFromTheirAddres
     ASSERT_NE(it2, again.end());
     EXPECT_EQ(it2->customer.country, "");
 }
+
+TEST_F(ContactHubTest, TheVisitorDropsTheChatChannelAndTheContactGoesOn) {
+    Conn& alice = agent("alice");
+    Conn& v = visitor();
+    auto id = ask(v);
+    take(alice, id);
+    v.clear();
+    send(v, protocol::ContactChannel{"ch1", id, sb::Channel::chat, sb::ChannelState::unavailable});
+    const auto heard = alice.events().back();
+    const auto& change = std::get<ev::ChannelChanged>(heard.body);
+    EXPECT_EQ(change.channel, sb::Channel::chat);
+    EXPECT_EQ(change.state, sb::ChannelState::unavailable);
+    EXPECT_EQ(heard.cid, "ch1");
+    EXPECT_EQ(v.events().back().seq, heard.seq);
+    EXPECT_FALSE(std::holds_alternative<ev::Closed>(heard.body));
+
+    const auto seq = heard.seq; // retried: applied once
+    send(v, protocol::ContactChannel{"ch1", id, sb::Channel::chat, sb::ChannelState::unavailable});
+    EXPECT_EQ(v.last<protocol::Ack>().seq, seq);
+    send(v, protocol::ContactChannel{"ch2", id, sb::Channel::chat, sb::ChannelState::active}); // a lost channel stays lost
+    EXPECT_EQ(v.last<protocol::Error>().code, protocol::code::bad_field);
+    Conn& other = visitor("Someone else");
+    send(other, protocol::ContactChannel{"ch3", id, sb::Channel::voice, sb::ChannelState::unavailable});
+    EXPECT_EQ(other.last<protocol::Error>().code, protocol::code::not_found);
+}
