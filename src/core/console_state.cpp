@@ -298,7 +298,8 @@ void on_server(ConsoleState& s, const protocol::ServerMessage& m, std::int64_t l
                    },
                    [&](const protocol::AgentUpdate& u) { s.agent = u.agent; },
                    [&](const protocol::Error& err) {
-                       if (err.code == protocol::code::bad_credentials) {
+                       if (err.code == protocol::code::bad_credentials ||
+                           (s.login_pending && err.code == protocol::code::rate_limited)) {
                            s.login_pending = false;
                            s.login_error = err.message.empty() ? "Wrong login or password" : err.message;
                        } else if (err.code == protocol::code::bad_token) {

@@ -176,12 +176,24 @@ void SessionHub::handle(ConnectionId id, Connection& c, const protocol::ClientMe
                            send(c, error(x.cid, protocol::code::bad_field, "this connection is a visitor's; open another to log in"));
                            return;
                        }
+                       const auto now = options_.now();
+                       if (now - c.login_window_start >= std::chrono::minutes(1)) {
+                           c.login_window_start = now;
+                           c.failed_logins = 0;
+                       }
+                       if (c.failed_logins >= options_.failed_logins_per_minute) {
+                           send(c, error(x.cid, protocol::code::rate_limited,
+                                         "too many failed logins: wait a minute before trying again"));
+                           return;
+                       }
                        auto profile = directory_.authenticate(x.login, x.password);
                        if (!profile) {
+                           ++c.failed_logins;
                            log_line("failed login for \"" + printable(x.login) + "\"");
                            send(c, error(x.cid, protocol::code::bad_credentials, "wrong login or password"));
                            return;
                        }
+                       c.failed_logins = 0;
                        log_out(id, c, false); // a second login on one connection replaces the first
                        log_in(id, c, x.cid, profile->login, directory_.open_session(profile->login, unix_now()));
                    },

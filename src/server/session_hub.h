@@ -27,6 +27,9 @@ struct Peer {
 struct HubOptions {
     int messages_per_second = 50;
     std::int64_t session_idle_seconds = 7 * 24 * 3600; // a token unused this long no longer resumes
+    // Failed agent.login per connection and minute; beyond, logins are refused unchecked (rate_limited) until
+    // the minute is over: password guessing is slowed, and each check costs ~0.1 s of the io thread.
+    int failed_logins_per_minute = 5;
     std::function<std::chrono::system_clock::time_point()> now = [] { return std::chrono::system_clock::now(); };
 };
 
@@ -63,6 +66,8 @@ class SessionHub {
         std::chrono::system_clock::time_point window_start{};
         int frames_in_window = 0;
         bool told_rate_limited = false;
+        std::chrono::system_clock::time_point login_window_start{};
+        int failed_logins = 0; // in the minute from login_window_start
     };
     struct Presence {
         AgentStatus status = AgentStatus::paused;

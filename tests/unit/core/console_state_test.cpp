@@ -83,3 +83,11 @@ TEST(ConsoleState, JsonForTheAutomationBridge) {
     EXPECT_EQ(j["agent"]["status"], "paused");
     EXPECT_FALSE(j.contains("token")) << "the bridge never exposes the session token";
 }
+
+TEST(ConsoleState, TooManyFailedLoginsEndTheLoginWithTheServersMessage) {
+    ConsoleState s = reduce(reduce(ConsoleState{}, event::SocketOpened{}), event::LoginSent{});
+    s = reduce(s, protocol::ServerMessage{protocol::Error{"c6", protocol::code::rate_limited,
+                                                          "too many failed logins: wait a minute before trying again"}});
+    EXPECT_FALSE(s.login_pending);
+    EXPECT_EQ(s.login_error, "too many failed logins: wait a minute before trying again");
+}

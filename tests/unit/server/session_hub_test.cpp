@@ -264,3 +264,23 @@ TEST_F(SessionHubTest, ClosedConnectionsAreForgotten) {
     send(id, protocol::Ping{"late"});
     EXPECT_TRUE(p.sent.empty());
 }
+
+TEST_F(SessionHubTest, TooManyFailedLoginsAreRefusedUncheckedForAMinute) {
+    FakePeer p;
+    auto id = connect(p);
+    for (int i = 0; i < 5; ++i) {
+        send(id, protocol::AgentLogin{"w" + std::to_string(i), "alice", "guess" + std::to_string(i)});
+        EXPECT_EQ(p.last_as<protocol::Error>().code, protocol::code::bad_credentials);
+        tick(250);
+    }
+    send(id, protocol::AgentLogin{"r1", "alice", "alice-demo"}); // even the right password waits
+    auto e = p.last_as<protocol::Error>();
+    EXPECT_EQ(e.cid, "r1");
+    EXPECT_EQ(e.code, protocol::code::rate_limited);
+    EXPECT_EQ(hub->status_of("alice"), AgentStatus::offline);
+    EXPECT_FALSE(p.close_requested);
+
+    tick(60'000);
+    send(id, protocol::AgentLogin{"r2", "alice", "alice-demo"});
+    EXPECT_EQ(p.last_as<protocol::Welcome>().cid, "r2");
+}
