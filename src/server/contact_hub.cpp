@@ -338,6 +338,18 @@ void ContactHub::error(ConnectionId conn, const std::string& cid, const char* co
 
 // [SECTION] Visitors -------------------------------------------------------------------------------------------
 
+ContactHub::Batch ContactHub::command_batch(ConnectionId conn, const std::string& cid, TimePoint now) const {
+    Batch b;
+    b.now = now;
+    b.requester = conn;
+    b.requester_cid = cid;
+    return b;
+}
+
+void ContactHub::refuse(Batch& b, ConnectionId conn, const std::string& cid, RouteError e) const {
+    b.replies.emplace_back(conn, protocol::Error{cid, code_of(e), message_of(e)});
+}
+
 void ContactHub::hello(ConnectionId conn, const protocol::VisitorHello& x) {
     const TimePoint now = clock_.now();
     if (agents_by_conn_.count(conn)) {
@@ -380,10 +392,7 @@ void ContactHub::hello(ConnectionId conn, const protocol::VisitorHello& x) {
         }
     }
 
-    Batch b;
-    b.now = now;
-    b.requester = conn;
-    b.requester_cid = x.cid;
+    Batch b = command_batch(conn, x.cid, now);
     visitor_present(b, identity.id, true);
     if (!x.page.url.empty()) { // the widget runs on another page now
         auto it = visitor_contacts_.find(identity.id);
@@ -463,13 +472,10 @@ void ContactHub::request(ConnectionId conn, const protocol::ContactRequestMsg& x
     if (!x.agent.empty()) r.direct_agent_id = x.agent;
     auto res = router_.request(std::move(r), now);
 
-    Batch b;
-    b.now = now;
-    b.requester = conn;
-    b.requester_cid = x.cid;
+    Batch b = command_batch(conn, x.cid, now);
     if (!res) {
         absorb(b, res.events);
-        b.replies.emplace_back(conn, protocol::Error{x.cid, code_of(*res.error), message_of(*res.error)});
+        refuse(b, conn, x.cid, *res.error);
         commit(b);
         return;
     }
@@ -493,10 +499,7 @@ void ContactHub::claim(ConnectionId conn, const protocol::ContactClaim& x) {
     auto a = agents_by_conn_.find(conn);
     if (a == agents_by_conn_.end()) return error(conn, x.cid, code::not_logged_in, "log in as an agent first");
     const std::string login = a->second;
-    Batch b;
-    b.now = clock_.now();
-    b.requester = conn;
-    b.requester_cid = x.cid;
+    Batch b = command_batch(conn, x.cid, clock_.now());
     if (!x.contact.empty()) { // a retried claim of a contact this agent already took: the same answer again
         auto held = records_.find(x.contact);
         if (held != records_.end() && held->second.contact.state == ContactState::assigned &&
@@ -510,7 +513,7 @@ void ContactHub::claim(ConnectionId conn, const protocol::ContactClaim& x) {
     const Actor who{true, login};
     absorb(b, res.events, res.contact_id, &who, x.cid);
     if (!res) {
-        b.replies.emplace_back(conn, protocol::Error{x.cid, code_of(*res.error), message_of(*res.error)});
+        refuse(b, conn, x.cid, *res.error);
         b.full_lists.insert(conn); // a fresh queue.waiting follows the refusal
         commit(b);
         return;
@@ -555,10 +558,7 @@ void ContactHub::send_message(ConnectionId conn, const protocol::ContactSend& x)
     if (x.text.empty()) return error(conn, x.cid, code::bad_field, "field \"text\" must not be empty");
     ContactRecord* r = acting_on(conn, *who, x.contact, x.cid);
     if (!r || replayed(conn, *who, x.contact, x.cid)) return;
-    Batch b;
-    b.now = clock_.now();
-    b.requester = conn;
-    b.requester_cid = x.cid;
+    Batch b = command_batch(conn, x.cid, clock_.now());
     if (r->idle) {
         r->idle = false;
         emit(b, *r, protocol::ev::Idle{false});
@@ -578,10 +578,7 @@ void ContactHub::read(ConnectionId conn, const protocol::ContactReadMsg& x) {
     ContactRecord* r = acting_on(conn, *who, x.contact, x.cid);
     if (!r || replayed(conn, *who, x.contact, x.cid)) return;
     if (x.up_to > r->seq) return error(conn, x.cid, code::bad_field, "field \"up_to\" is beyond the contact's last event");
-    Batch b;
-    b.now = clock_.now();
-    b.requester = conn;
-    b.requester_cid = x.cid;
+    Batch b = command_batch(conn, x.cid, clock_.now());
     emit(b, *r, protocol::ev::Read{who->party(), x.up_to}, &*who, x.cid);
     commit(b);
 }
@@ -618,10 +615,7 @@ void ContactHub::page(ConnectionId conn, const protocol::ContactPage& x) {
     if (who->agent) return error(conn, x.cid, code::bad_field, "contact.page is the visitor's");
     ContactRecord* r = acting_on(conn, *who, x.contact, x.cid);
     if (!r || replayed(conn, *who, x.contact, x.cid)) return;
-    Batch b;
-    b.now = clock_.now();
-    b.requester = conn;
-    b.requester_cid = x.cid;
+    Batch b = command_batch(conn, x.cid, clock_.now());
     r->page = x.page;
     emit(b, *r, protocol::ev::PageChanged{x.page}, &*who, x.cid);
     if (r->contact.state == ContactState::pending) b.relist.insert(x.contact);
@@ -634,15 +628,12 @@ void ContactHub::color(ConnectionId conn, const protocol::ContactColor& x) {
     if (!who->agent) return error(conn, x.cid, code::bad_field, "contact.color is the agent's");
     ContactRecord* r = acting_on(conn, *who, x.contact, x.cid);
     if (!r || replayed(conn, *who, x.contact, x.cid)) return;
-    Batch b;
-    b.now = clock_.now();
-    b.requester = conn;
-    b.requester_cid = x.cid;
+    Batch b = command_batch(conn, x.cid, clock_.now());
     const std::uint64_t before = r->seq;
     auto res = router_.set_color(x.contact, x.color, b.now, who->id);
     absorb(b, res.events, x.contact, &*who, x.cid);
     if (!res)
-        b.replies.emplace_back(conn, protocol::Error{x.cid, code_of(*res.error), message_of(*res.error)});
+        refuse(b, conn, x.cid, *res.error);
     else if (records_.count(x.contact) && records_.at(x.contact).seq == before)
         b.replies.emplace_back(conn, protocol::Ack{x.cid, x.contact, 0}); // already that colour
     commit(b);
@@ -656,10 +647,7 @@ void ContactHub::link(ConnectionId conn, const protocol::ContactLink& x) {
         return error(conn, x.cid, code::bad_field, "field \"url\" must be an http: or https: URL of at most 2048 bytes");
     ContactRecord* r = acting_on(conn, *who, x.contact, x.cid);
     if (!r || replayed(conn, *who, x.contact, x.cid)) return;
-    Batch b;
-    b.now = clock_.now();
-    b.requester = conn;
-    b.requester_cid = x.cid;
+    Batch b = command_batch(conn, x.cid, clock_.now());
     emit(b, *r, protocol::ev::Link{x.url}, &*who, x.cid);
     commit(b);
 }
@@ -669,15 +657,12 @@ void ContactHub::channel(ConnectionId conn, const protocol::ContactChannel& x) {
     if (!who) return error(conn, x.cid, code::not_logged_in, "send visitor.hello or log in first");
     ContactRecord* r = acting_on(conn, *who, x.contact, x.cid);
     if (!r || replayed(conn, *who, x.contact, x.cid)) return;
-    Batch b;
-    b.now = clock_.now();
-    b.requester = conn;
-    b.requester_cid = x.cid;
+    Batch b = command_batch(conn, x.cid, clock_.now());
     const std::uint64_t before = r->seq;
     auto res = router_.set_channel(x.contact, x.channel, x.state, b.now);
     absorb(b, res.events, x.contact, &*who, x.cid);
     if (!res)
-        b.replies.emplace_back(conn, protocol::Error{x.cid, code_of(*res.error), message_of(*res.error)});
+        refuse(b, conn, x.cid, *res.error);
     else if (records_.count(x.contact) && records_.at(x.contact).seq == before)
         b.replies.emplace_back(conn, protocol::Ack{x.cid, x.contact, 0}); // already in that state
     commit(b);
@@ -690,10 +675,7 @@ void ContactHub::stop(ConnectionId conn, const protocol::ContactStop& x) {
         return error(conn, x.cid, code::bad_field, "field \"outcome\" must be successful or no_interaction");
     ContactRecord* r = acting_on(conn, *who, x.contact, x.cid);
     if (!r || replayed(conn, *who, x.contact, x.cid)) return;
-    Batch b;
-    b.now = clock_.now();
-    b.requester = conn;
-    b.requester_cid = x.cid;
+    Batch b = command_batch(conn, x.cid, clock_.now());
     RouterResult res;
     if (who->agent)
         res = router_.close(x.contact, x.outcome.value_or(Outcome::successful), b.now, who->id);
@@ -702,7 +684,7 @@ void ContactHub::stop(ConnectionId conn, const protocol::ContactStop& x) {
     else
         res = router_.close(x.contact, Outcome::successful, b.now); // the visitor ended the conversation
     absorb(b, res.events, x.contact, &*who, x.cid);
-    if (!res) b.replies.emplace_back(conn, protocol::Error{x.cid, code_of(*res.error), message_of(*res.error)});
+    if (!res) refuse(b, conn, x.cid, *res.error);
     commit(b);
 }
 

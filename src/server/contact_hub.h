@@ -158,6 +158,10 @@ class ContactHub {
         std::string requester_cid;
     };
 
+    // The batch of a client's command (its connection gets `internal` if the store fails), and a refusal in it.
+    Batch command_batch(ConnectionId conn, const std::string& cid, TimePoint now) const;
+    void refuse(Batch& b, ConnectionId conn, const std::string& cid, RouteError e) const;
+
     // commands
     void hello(ConnectionId conn, const protocol::VisitorHello& x);
     void request(ConnectionId conn, const protocol::ContactRequestMsg& x);
