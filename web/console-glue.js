@@ -28,4 +28,44 @@ mergeInto(LibraryManager.library, {
   sb_glue_ask_permission: function () {
     Module.sbHost.askPermission();
   },
+  // File uploads (src/console/platform/web/file_glue.cpp).
+  sb_glue_pick_file: function (contact) {
+    Module.sbHost.pickFile(UTF8ToString(contact));
+  },
+  sb_glue_upload_file: function (contact, token) {
+    Module.sbHost.uploadFile(UTF8ToString(contact), UTF8ToString(token));
+  },
+  sb_glue_cancel_upload: function (contact) {
+    Module.sbHost.cancelUpload(UTF8ToString(contact));
+  },
+  // Calls (src/console/platform/web/web_media.cpp): the host runs one SwitchboardCall per contact.
+  sb_glue_call_start: function (contact, initiator, sendVideo, receiveVideo, ice) {
+    Module.sbHost.callStart(UTF8ToString(contact),
+      { initiator: !!initiator, sendVideo: !!sendVideo, receiveVideo: !!receiveVideo },
+      JSON.parse(UTF8ToString(ice)));
+  },
+  sb_glue_call_signal: function (contact, signal) {
+    Module.sbHost.callSignal(UTF8ToString(contact), JSON.parse(UTF8ToString(signal)));
+  },
+  sb_glue_call_mute: function (contact, muted) {
+    Module.sbHost.callMute(UTF8ToString(contact), !!muted);
+  },
+  sb_glue_call_hangup: function (contact) {
+    Module.sbHost.callHangup(UTF8ToString(contact));
+  },
+  // Uploads the current frame of a call's <video> (which: 0 the visitor's, 1 the agent's preview) into the
+  // console's GL texture. Only binds the texture: the renderer binds its own state for every draw.
+  sb_glue_video_upload__deps: ['$GL'],
+  sb_glue_video_upload: function (texture, contact, which) {
+    const video = Module.sbHost.videoElement(UTF8ToString(contact), which);
+    const tex = GL.textures[texture];
+    if (!video || !tex || !GLctx) return 0;
+    try {
+      GLctx.bindTexture(GLctx.TEXTURE_2D, tex);
+      GLctx.texImage2D(GLctx.TEXTURE_2D, 0, GLctx.RGBA, GLctx.RGBA, GLctx.UNSIGNED_BYTE, video);
+    } catch (e) {
+      return 0; // no frame yet (or a cross-origin stream)
+    }
+    return 1;
+  },
 });

@@ -3,7 +3,10 @@
 // The console fills the element, follows its size and devicePixelRatio, and works inside an iframe.
 // The returned instance is also the automation bridge used by tests:
 //   instance.ready, instance.whenReady (Promise), instance.state(), instance.locate(name), instance.unmount(),
-//   instance.alerts ({sound, desktop, last}: the notifications this page performed).
+//   instance.alerts ({sound, desktop, last}: the notifications this page performed),
+//   instance.calls() (the calls running here: frames drawn, video sizes), instance.callStats(contact),
+//   instance.frames() (console frames drawn and their times in sb_frame).
+// Calls use the shared call engine web/media/call.js (window.SwitchboardCall), loaded by mount().
 (function () {
   'use strict';
 
@@ -12,6 +15,7 @@
     return s ? s.src.replace(/[^/]*$/, '') : '';
   })();
   let factoryPromise = null;
+  let callEnginePromise = null;
   let instances = 0;
 
   function loadFactory(base) {
@@ -26,6 +30,22 @@
       });
     }
     return factoryPromise;
+  }
+
+  // The call engine (a classic script defining window.SwitchboardCall). Without it the console still works;
+  // its calls fail as 'unsupported'.
+  function loadCallEngine(url) {
+    if (window.SwitchboardCall) return Promise.resolve(true);
+    if (!callEnginePromise) {
+      callEnginePromise = new Promise((resolve) => {
+        const tag = document.createElement('script');
+        tag.src = url;
+        tag.onload = () => resolve(Boolean(window.SwitchboardCall));
+        tag.onerror = () => resolve(false);
+        document.head.appendChild(tag);
+      });
+    }
+    return callEnginePromise;
   }
 
   async function fetchBytes(url) {
@@ -62,7 +82,8 @@
   function beep(kind) {
     const ctx = unlockAudio();
     if (!ctx) return false;
-    const tones = kind === 'message' ? [988, 740] : [660, 880]; // a message falls, a contact rises
+    // A message falls, a contact rises, a call rings (three short double tones).
+    const tones = kind === 'message' ? [988, 740] : kind === 'call' ? [784, 659, 784, 659, 784, 659] : [660, 880];
     const t0 = ctx.currentTime + 0.01;
     tones.forEach((hz, i) => {
       const osc = ctx.createOscillator();
@@ -91,6 +112,81 @@
     }
   }
 
+  // The server's HTTP origin, from its WebSocket URL (ws: -> http:, wss: -> https:): file uploads go there,
+  // and the download links the server sends (paths like /files/...) are resolved against it.
+  function httpOrigin(server) {
+    try {
+      const u = new URL(server, location.href);
+      u.protocol = u.protocol === 'wss:' ? 'https:' : u.protocol === 'ws:' ? 'http:' : u.protocol;
+      return u.origin;
+    } catch {
+      return location.origin;
+    }
+  }
+
+  // File uploads for the console (docs/protocol.md, "Files"): a hidden file input opened by the upload tool,
+  // then POST /files with the agent's token, progress reported to the console (sb_upload_progress). One upload
+  // per contact at a time; the console checks the limits before it asks for the upload.
+  function fileUploads(element, origin, module) {
+    const input = document.createElement('input');
+    input.type = 'file';
+    input.tabIndex = -1;
+    input.setAttribute('aria-hidden', 'true');
+    input.setAttribute('data-switchboard-file', '');
+    input.style.cssText = 'position:absolute;left:0;top:0;width:1px;height:1px;opacity:0;pointer-events:none';
+    element.appendChild(input);
+    let picking = '';
+    const chosen = new Map(); // contact -> File
+    const running = new Map(); // contact -> XMLHttpRequest
+    input.addEventListener('change', () => {
+      const file = input.files && input.files[0];
+      const contact = picking;
+      input.value = '';
+      if (!file || !contact || !module()) return;
+      chosen.set(contact, file);
+      module().ccall('sb_file_chosen', null, ['string', 'string', 'number', 'string'],
+        [contact, file.name, file.size, file.type || '']);
+    });
+    const report = (name, types, args) => { if (module()) module().ccall(name, null, types, args); };
+    return {
+      pick(contact) {
+        picking = contact;
+        input.click();
+      },
+      upload(contact, token) {
+        const file = chosen.get(contact);
+        chosen.delete(contact);
+        if (!file) return report('sb_upload_done', ['string', 'number', 'string'], [contact, 0, '']);
+        const xhr = new XMLHttpRequest();
+        running.set(contact, xhr);
+        xhr.open('POST', origin + '/files?contact=' + encodeURIComponent(contact));
+        xhr.setRequestHeader('Authorization', 'Bearer ' + token);
+        xhr.setRequestHeader('X-File-Name', encodeURIComponent(file.name));
+        if (file.type) xhr.setRequestHeader('Content-Type', file.type);
+        xhr.upload.onprogress = (e) => report('sb_upload_progress', ['string', 'number'], [contact, e.loaded]);
+        const done = (status, body) => {
+          if (running.get(contact) !== xhr) return; // cancelled
+          running.delete(contact);
+          report('sb_upload_done', ['string', 'number', 'string'], [contact, status, body]);
+        };
+        xhr.onload = () => done(xhr.status, xhr.responseText || '');
+        xhr.onerror = () => done(0, '');
+        xhr.ontimeout = () => done(0, '');
+        xhr.send(file);
+      },
+      cancel(contact) {
+        const xhr = running.get(contact);
+        running.delete(contact);
+        if (xhr) xhr.abort();
+      },
+      dispose() {
+        for (const xhr of running.values()) xhr.abort();
+        running.clear();
+        input.remove();
+      },
+    };
+  }
+
   function defaultServer() {
     return (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws';
   }
@@ -98,6 +194,7 @@
   function mount(element, options) {
     const opts = Object.assign({ server: defaultServer(), token: '', base: scriptBase }, options || {});
     const assets = opts.assets || new URL('../assets/fonts/', opts.base || location.href).href;
+    const callEngine = opts.media || new URL('../media/call.js', opts.base || location.href).href;
     const id = 'switchboard-console-' + ++instances;
 
     // DOM: the canvas ImGui draws into, a hidden textarea that receives text (IME, dead keys, paste),
@@ -116,11 +213,19 @@
     const live = document.createElement('div');
     live.setAttribute('aria-live', 'polite');
     live.style.cssText = 'position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)';
+    // The calls' streams play in small transparent <video> elements (the visitor's one plays the sound); the
+    // console draws their frames from GL textures.
+    const mediaBox = document.createElement('div');
+    mediaBox.setAttribute('aria-hidden', 'true');
+    mediaBox.style.cssText = 'position:absolute;left:0;top:0;width:2px;height:2px;opacity:0;pointer-events:none';
     element.appendChild(canvas);
     element.appendChild(text);
     element.appendChild(live);
+    element.appendChild(mediaBox);
 
     let Module = null;
+    const origin = httpOrigin(opts.server);
+    const files = fileUploads(element, origin, () => Module);
     let framePending = false;
     let wantText = false;
     let readyResolve;
@@ -130,7 +235,77 @@
       listeners.push(() => target.removeEventListener(type, fn, o));
     };
 
+    // Calls: one SwitchboardCall per contact (started and ended by the console), and its two videos.
+    const calls = new Map(); // contact id -> {call, videos: [remote, local], frames, ...}
+    const report = (name, contact, ...args) => {
+      if (!Module || Module.sbStopped) return 0;
+      return Module.ccall(name, 'number', ['string', ...args.map((a) => (typeof a === 'string' ? 'string' : 'number'))],
+        [contact, ...args]);
+    };
+    // Uploads each new frame of a call's video into the console's texture (and wakes it for one frame):
+    // at every video frame with requestVideoFrameCallback, else on a timer while the video plays.
+    function watchVideo(rec, which) {
+      if (rec.watching[which]) return;
+      rec.watching[which] = true;
+      const video = rec.videos[which];
+      const tick = () => {
+        rec.pending[which] = null;
+        if (rec.ended) return;
+        if (video.videoWidth > 0 && video.readyState >= 2 &&
+            report('sb_video_frame', rec.contact, which, video.videoWidth, video.videoHeight)) {
+          rec.frames[which]++;
+          rec.sizes[which] = { width: video.videoWidth, height: video.videoHeight };
+        }
+        next();
+      };
+      const next = () => {
+        if (rec.ended) return;
+        if (video.requestVideoFrameCallback) {
+          rec.pending[which] = { rvfc: video.requestVideoFrameCallback(tick) };
+        } else if (!video.paused && !video.ended) {
+          rec.pending[which] = { timer: setTimeout(tick, 33) };
+        } else {
+          const resume = () => { if (rec.pending[which] && rec.pending[which].resume === resume) tick(); };
+          rec.pending[which] = { resume };
+          video.addEventListener('playing', resume, { once: true });
+        }
+      };
+      next();
+    }
+    function showStream(rec, which, stream) {
+      const video = rec.videos[which];
+      if (video.srcObject !== stream) video.srcObject = stream;
+      const played = video.play();
+      if (played && played.catch) played.catch(() => {});
+      if (stream.getVideoTracks().length > 0) watchVideo(rec, which);
+      for (const track of stream.getVideoTracks()) {
+        if (track.sbWatched) continue;
+        track.sbWatched = true;
+        track.addEventListener('ended', () => { if (!rec.ended) report('sb_video_gone', rec.contact, which); });
+      }
+    }
+    function endCall(contact) {
+      const rec = calls.get(contact);
+      if (!rec) return;
+      rec.ended = true;
+      calls.delete(contact);
+      rec.pending.forEach((p, which) => {
+        if (!p) return;
+        if (p.rvfc !== undefined && rec.videos[which].cancelVideoFrameCallback) rec.videos[which].cancelVideoFrameCallback(p.rvfc);
+        if (p.timer) clearTimeout(p.timer);
+      });
+      if (rec.call) rec.call.hangup();
+      for (const video of rec.videos) {
+        video.pause();
+        video.srcObject = null;
+        video.remove();
+      }
+    }
+
     let frameTimer = 0; // at most one timed frame (countdowns, clocks) is scheduled at a time
+    // Frames drawn since mount, when the first one ended, and the time (ms) each of the latest 4096 took in
+    // sb_frame: instance.frames().
+    const frameLog = { count: 0, first: null, times: new Float64Array(4096) };
     const host = {
       // sb_frame returns 0 for "another frame now", a delay in ms for "a frame then", -1 for "none".
       requestFrame() {
@@ -142,14 +317,23 @@
         framePending = true;
         requestAnimationFrame((t) => {
           framePending = false;
+          const start = performance.now();
           const next = Module._sb_frame(t);
+          const end = performance.now();
+          if (frameLog.count === 0) frameLog.first = end;
+          frameLog.times[frameLog.count++ % frameLog.times.length] = end - start;
           if (next === 0) host.requestFrame();
           else if (next > 0) frameTimer = setTimeout(() => { frameTimer = 0; host.requestFrame(); }, next);
         });
       },
       openUrl(url) {
-        if (/^https?:\/\//i.test(url)) window.open(url, '_blank', 'noopener');
+        let target; // a pushed link, or a file's download link (a path on the server)
+        try { target = new URL(url, origin + '/'); } catch { return; }
+        if (target.protocol === 'http:' || target.protocol === 'https:') window.open(target.href, '_blank', 'noopener');
       },
+      pickFile(contact) { files.pick(contact); },
+      uploadFile(contact, token) { files.upload(contact, token); },
+      cancelUpload(contact) { files.cancel(contact); },
       announce(text) {
         live.textContent = text;
       },
@@ -183,6 +367,64 @@
       setClipboard(value) {
         if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(value).catch(() => {});
       },
+      // A call of a contact starts (accepted, in this console): {initiator, sendVideo, receiveVideo}, and the
+      // RTCPeerConnection's {iceServers, iceTransportPolicy}. The engine's reports reach the console later,
+      // never from inside this call.
+      callStart(contact, o, ice) {
+        endCall(contact);
+        const videos = [0, 1].map((which) => {
+          const v = document.createElement('video');
+          v.autoplay = true;
+          v.playsInline = true;
+          v.muted = which === 1; // the agent's own preview is silent; the visitor's video plays the sound
+          v.style.cssText = 'position:absolute;left:0;top:0;width:2px;height:2px';
+          mediaBox.appendChild(v);
+          return v;
+        });
+        const rec = {
+          contact, videos, call: null, ended: false, connected: false, failure: null,
+          frames: [0, 0], sizes: [null, null], watching: [false, false], pending: [null, null],
+        };
+        calls.set(contact, rec);
+        const later = (fn) => (...args) => Promise.resolve().then(() => { if (!rec.ended) fn(...args); });
+        const Engine = window.SwitchboardCall;
+        if (typeof Engine !== 'function') {
+          rec.failure = 'unsupported';
+          later(() => report('sb_call_failed', contact, 'unsupported'))();
+          return;
+        }
+        rec.call = new Engine({
+          iceServers: ice.iceServers || [],
+          iceTransportPolicy: ice.iceTransportPolicy,
+          sendSignal: later((signal) => report('sb_call_signal', contact, JSON.stringify(signal))),
+          onLocalStream: later((stream) => showStream(rec, 1, stream)),
+          onRemoteStream: later((stream) => showStream(rec, 0, stream)),
+          onConnected: later(() => {
+            rec.connected = true;
+            report('sb_call_connected', contact);
+          }),
+          onFailed: later((reason) => {
+            rec.failure = reason;
+            report('sb_call_failed', contact, String(reason));
+          }),
+        });
+        rec.call.start({ initiator: o.initiator, audio: true, video: o.sendVideo, receiveVideo: o.receiveVideo });
+      },
+      callSignal(contact, signal) {
+        const rec = calls.get(contact);
+        if (rec && rec.call) rec.call.handleSignal(signal);
+      },
+      callMute(contact, muted) {
+        const rec = calls.get(contact);
+        if (rec && rec.call) rec.call.setMuted(muted);
+      },
+      callHangup(contact) {
+        endCall(contact);
+      },
+      videoElement(contact, which) {
+        const rec = calls.get(contact);
+        return rec ? rec.videos[which] || null : null;
+      },
     };
 
     const instance = {
@@ -199,13 +441,47 @@
         const c = canvas.getBoundingClientRect();
         return { x: c.left + r.x, y: c.top + r.y, w: r.w, h: r.h };
       },
+      // The calls running in this console: {contact: {connected, failure, muted, frames: {remote, local}
+      // (video frames drawn), video: {remote, local} ({width, height} or null)}}.
+      calls() {
+        const out = {};
+        for (const [contact, rec] of calls) {
+          out[contact] = {
+            connected: rec.connected, failure: rec.failure, muted: Boolean(rec.call && rec.call.muted),
+            frames: { remote: rec.frames[0], local: rec.frames[1] },
+            video: { remote: rec.sizes[0], local: rec.sizes[1] },
+          };
+        }
+        return out;
+      },
+      // Frames drawn: {count (since mount), first (performance.now() when the first frame ended, or null),
+      // times: ms in sb_frame of the latest min(count, 4096) frames, oldest first}. Read by bench/console (idle
+      // frames, frame time, first frame).
+      frames() {
+        const n = Math.min(frameLog.count, frameLog.times.length);
+        const times = [];
+        for (let i = frameLog.count - n; i < frameLog.count; i++) times.push(frameLog.times[i % frameLog.times.length]);
+        return { count: frameLog.count, first: frameLog.first, times };
+      },
+      // The WebRTC figures of a contact's call (SwitchboardCall.stats(): framesDecoded, framesSent,
+      // bytesReceived, connectionState, candidate types), or null when no call runs for it here.
+      async callStats(contact) {
+        const rec = calls.get(contact);
+        return rec && rec.call ? rec.call.stats() : null;
+      },
       unmount() {
-        if (Module) Module._sb_stop(); // closes the connection; no more frames or reconnects
+        for (const contact of [...calls.keys()]) endCall(contact);
+        if (Module) {
+          Module._sb_stop(); // closes the connection; no more frames or reconnects
+          Module.sbStopped = true;
+        }
         if (frameTimer) clearTimeout(frameTimer);
         listeners.splice(0).forEach((off) => off());
+        files.dispose();
         element.removeChild(canvas);
         element.removeChild(text);
         element.removeChild(live);
+        element.removeChild(mediaBox);
       },
       element: canvas,
     };
@@ -310,6 +586,7 @@
         loadFactory(opts.base),
         fetchBytes(assets + 'DejaVuSans.ttf'),
         fetchBytes(assets + 'fa-solid-900.ttf'),
+        loadCallEngine(callEngine), // before the first call; never fails the mount
       ]);
       Module = await factory({
         sbHost: host,

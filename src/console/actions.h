@@ -46,6 +46,10 @@ struct PushLink {
     std::string contact;
     std::string url;
 };
+struct Translate { // automatic translation on the contact: the customer's language, "" to turn it off
+    std::string contact;
+    std::string language;
+};
 struct Stop { // close the contact (after the confirmation popup)
     std::string contact;
 };
@@ -62,12 +66,42 @@ struct ShowHelp { // open / close the keyboard shortcuts help
 struct SetNotify { // turn sound / desktop notifications on or off
     notify::Settings settings;
 };
+struct OfferCall { // a browser call to the visitor: video (camera both ways, as the visitor accepts) or voice
+    std::string contact;
+    bool video = false;
+};
+struct AnswerCall { // the visitor's call: accept (sending the agent's camera or not) or refuse
+    std::string contact;
+    bool accept = true;
+    bool video = false;
+};
+struct Hangup { // end the call (or withdraw the offer): the contact goes on
+    std::string contact;
+};
+struct SetMuted { // the agent's microphone in this contact's call
+    std::string contact;
+    bool muted = false;
+};
+struct DismissCallNotice {
+    std::string contact;
+};
+struct PickFile { // the upload tool: the browser's file picker, then the upload (App::on_file_chosen)
+    std::string contact;
+};
+struct CancelUpload {
+    std::string contact;
+};
+struct DismissUpload { // close the line of a failed upload
+    std::string contact;
+};
 } // namespace action
 
 using Action = std::variant<action::Login, action::SetStatus, action::Logout, action::Claim, action::Expand,
                             action::Send, action::Typing, action::MarkRead, action::SetColor, action::PushLink,
                             action::Stop, action::Dismiss, action::DismissNotice, action::OpenUrl, action::ShowHelp,
-                            action::SetNotify>;
+                            action::SetNotify, action::OfferCall, action::AnswerCall, action::Hangup,
+                            action::SetMuted, action::DismissCallNotice, action::PickFile, action::CancelUpload,
+                            action::DismissUpload, action::Translate>;
 using Actions = std::vector<Action>;
 
 } // namespace sb::console

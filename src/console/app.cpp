@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstring>
 #include <imgui.h>
+#include <nlohmann/json.hpp>
 
 namespace sb::console {
 namespace {
@@ -24,6 +25,11 @@ std::int64_t system_ms() {
 App::App(Transport& transport) : transport_(transport), clock_(&system_ms) {}
 
 void App::start(std::string resume_token) {
+    // contact.media cids must not collide with another tab's (its own calls are recognised by them).
+    static int apps = 0;
+    std::int64_t t = clock_();
+    for (int i = 0; i < 8 && t > 0; ++i, t /= 36) media_tag_ += "0123456789abcdefghijklmnopqrstuvwxyz"[t % 36];
+    media_tag_ += std::to_string(++apps);
     state_.token = std::move(resume_token);
     state_.connection = Connection::connecting;
     transport_.connect();
@@ -43,11 +49,20 @@ void App::on_message(std::string_view frame) {
     }
     const bool refused = std::holds_alternative<protocol::Error>(*m) &&
                          std::get<protocol::Error>(*m).code == protocol::code::bad_credentials;
+    if (const auto* sig = std::get_if<protocol::ContactSignalNotice>(&*m)) {
+        // The other party's WebRTC message, for the call running here (dropped when none is).
+        if (media_ && calls_.find(sig->contact) != calls_.end() && sig->from == protocol::Party::visitor) {
+            const auto frame = nlohmann::json::parse(protocol::encode(*m), nullptr, false);
+            if (frame.is_object() && frame.contains("signal")) media_->signal(sig->contact, frame["signal"].dump());
+        }
+        return;
+    }
     apply(event::Received{std::move(*m), clock_()});
     if (refused) { // a refused password is cleared so the agent types it again
         ui_.password.fill('\0');
     }
     resume_gaps();
+    sync_calls();
 }
 
 void App::on_close() { apply(event::SocketClosed{}); }
@@ -55,6 +70,97 @@ void App::on_close() { apply(event::SocketClosed{}); }
 void App::send(protocol::ClientMessage m) { transport_.send(protocol::encode(m)); }
 
 std::string App::next_cid() { return "c" + std::to_string(++cid_counter_); }
+
+void App::send_media(const std::string& contact, CallAction action, bool video, std::optional<CallFailure> reason) {
+    const std::string cid = "m" + media_tag_ + "-" + std::to_string(++cid_counter_);
+    apply(event::MediaSent{contact, cid, action});
+    send(protocol::ContactMedia{cid, contact, action, video, reason});
+}
+
+void App::on_call_signal(std::string_view contact, std::string_view signal_json) {
+    if (calls_.find(contact) == calls_.end() || state_.connection != Connection::connected) return;
+    // Validated by the codec like any frame: the engine's JSON becomes a contact.signal only if it is one.
+    auto signal = nlohmann::json::parse(signal_json, nullptr, false);
+    if (signal.is_discarded()) return;
+    const nlohmann::json frame{{"v", protocol::version},
+                               {"type", "contact.signal"},
+                               {"contact", contact},
+                               {"signal", std::move(signal)}};
+    auto m = protocol::decode_client(frame.dump());
+    if (m && std::holds_alternative<protocol::ContactSignal>(*m)) send(std::move(*m));
+}
+
+void App::on_call_connected(std::string_view contact) {
+    auto it = calls_.find(contact);
+    if (it == calls_.end()) return;
+    it->second.connected = true;
+    sync_calls();
+}
+
+void App::on_call_failed(std::string_view contact, std::string_view reason) {
+    auto it = calls_.find(contact);
+    if (it == calls_.end()) return;
+    it->second.failed = call_failure_from(reason).value_or(CallFailure::network);
+    sync_calls();
+}
+
+void App::sync_calls() {
+    const bool online = state_.connection == Connection::connected && state_.agent.has_value();
+    if (!media_) return;
+    // (Sending applies an event, which replaces state_: decide first, then send.)
+    std::vector<std::pair<std::string, bool>> answer; // Call / Video Call contacts taken here: taking was the answer
+    std::vector<std::string> connected;               // the engine connected: tell the server
+    std::vector<std::pair<std::string, CallFailure>> failed;
+    for (auto it = calls_.begin(); it != calls_.end();) {
+        RunningCall& rc = it->second;
+        const HeldContact* h = find_contact(state_, it->first);
+        const auto plan = h ? call_plan(*h) : std::nullopt;
+        if (!plan || *plan != rc.plan) { // the call ended (or is another one now)
+            const std::string id = it->first;
+            const bool hung_up = rc.hung_up;
+            it = calls_.erase(it);
+            if (!hung_up) media_->hangup(id);
+            continue;
+        }
+        if (rc.failed && !rc.failed_sent && online) { // the engine broke: the call ends for both parties
+            rc.failed_sent = true;
+            failed.emplace_back(it->first, *rc.failed);
+        }
+        if (rc.failed && !rc.hung_up) {
+            rc.hung_up = true;
+            media_->hangup(it->first);
+        }
+        if (rc.muted != h->muted && !rc.hung_up) {
+            rc.muted = h->muted;
+            media_->set_muted(it->first, h->muted);
+        }
+        if (rc.connected && !rc.connected_sent && !rc.failed && online) {
+            rc.connected_sent = true;
+            if (h->call->call.phase != CallPhase::active) connected.push_back(it->first);
+        }
+        ++it;
+    }
+    for (const auto& h : state_.contacts) {
+        if (online && should_auto_answer(h)) answer.emplace_back(h.view.id, h.call->call.video);
+        const auto plan = call_plan(h);
+        if (!plan || calls_.find(h.view.id) != calls_.end()) continue;
+        calls_.emplace(h.view.id, RunningCall{*plan, h.muted});
+        nlohmann::json servers = nlohmann::json::array();
+        for (const auto& x : state_.ice_servers) {
+            nlohmann::json j{{"urls", x.urls}};
+            if (!x.username.empty()) j["username"] = x.username;
+            if (!x.credential.empty()) j["credential"] = x.credential;
+            servers.push_back(std::move(j));
+        }
+        const nlohmann::json ice{{"iceServers", std::move(servers)},
+                                 {"iceTransportPolicy", state_.ice_transport_policy}};
+        media_->start(h.view.id, *plan, ice.dump());
+        if (h.muted) media_->set_muted(h.view.id, true);
+    }
+    for (const auto& [id, video] : answer) send_media(id, CallAction::accept, video);
+    for (const auto& id : connected) send_media(id, CallAction::connected);
+    for (const auto& [id, reason] : failed) send_media(id, CallAction::failed, false, reason);
+}
 
 void App::resume_gaps() {
     if (state_.connection != Connection::connected || !state_.agent) return;
@@ -83,8 +189,9 @@ void App::run(const Action& a) {
                        typing_.clear();
                    },
                    [&](const action::Claim& c) {
-                       apply(event::ClaimSent{});
-                       send(protocol::ContactClaim{next_cid(), c.contact});
+                       const std::string cid = next_cid();
+                       apply(event::ClaimSent{cid});
+                       send(protocol::ContactClaim{cid, c.contact});
                    },
                    [&](const action::Expand& x) { apply(event::Expand{x.contact}); },
                    [&](const action::Send& m) {
@@ -109,6 +216,7 @@ void App::run(const Action& a) {
                    },
                    [&](const action::SetColor& c) { send(protocol::ContactColor{next_cid(), c.contact, c.color}); },
                    [&](const action::PushLink& l) { send(protocol::ContactLink{next_cid(), l.contact, l.url}); },
+                   [&](const action::Translate& t) { send(protocol::ContactTranslate{next_cid(), t.contact, t.language}); },
                    [&](const action::Stop& s) {
                        send(protocol::ContactStop{next_cid(), s.contact, Outcome::successful});
                    },
@@ -128,8 +236,28 @@ void App::run(const Action& a) {
                        if (save_settings_) save_settings_(n.settings);
                        if (asked && ask_permission_) ask_permission_();
                    },
+                   [&](const action::OfferCall& o) { send_media(o.contact, CallAction::offer, o.video); },
+                   [&](const action::AnswerCall& x) {
+                       const HeldContact* h = find_contact(state_, x.contact);
+                       if (!h || !h->call) return;
+                       send_media(x.contact, x.accept ? CallAction::accept : CallAction::refuse, x.accept && x.video);
+                   },
+                   [&](const action::Hangup& x) { send_media(x.contact, CallAction::hangup); },
+                   [&](const action::SetMuted& m) { apply(event::MuteSet{m.contact, m.muted}); },
+                   [&](const action::DismissCallNotice& d) { apply(event::CallNoticeDismissed{d.contact}); },
+                   [&](const action::PickFile& p) {
+                       const HeldContact* h = find_contact(state_, p.contact);
+                       const bool busy = h && h->upload && h->upload->state == FileUpload::State::uploading;
+                       if (uploader_ && h && !busy && h->view.state == ContactState::assigned) uploader_->pick(p.contact);
+                   },
+                   [&](const action::CancelUpload& c) {
+                       if (uploader_) uploader_->cancel(c.contact);
+                       apply(event::UploadEnded{c.contact, "Upload cancelled."});
+                   },
+                   [&](const action::DismissUpload& d) { apply(event::UploadDismissed{d.contact}); },
                },
                a);
+    sync_calls();
 }
 
 void App::draw() {

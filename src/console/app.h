@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -21,6 +22,32 @@ class Transport {
     virtual void connect() = 0;
     virtual void send(std::string text) = 0;
     virtual void close() = 0;
+};
+
+// The browser's side of calls (WebRTC), provided by the platform: web/media/call.js through the glue in the
+// browser, a recorder in tests. One call per contact: the App starts it once the call is accepted (in the
+// console that offered or accepted it) and hangs it up when the call ends; the platform reports back through
+// App::on_call_signal / on_call_connected / on_call_failed, never from inside these calls.
+class MediaEngine {
+  public:
+    virtual ~MediaEngine() = default;
+    // ice_json: {"iceServers":[…],"iceTransportPolicy":"all"|"relay"}, as RTCPeerConnection takes them.
+    virtual void start(const std::string& contact, const CallPlan& plan, const std::string& ice_json) = 0;
+    // The other party's WebRTC message: the `signal` object of a contact.signal, as JSON.
+    virtual void signal(const std::string& contact, const std::string& signal_json) = 0;
+    virtual void set_muted(const std::string& contact, bool muted) = 0;
+    virtual void hangup(const std::string& contact) = 0;
+};
+
+// The browser's side of file uploads, provided by the platform: the file picker and the HTTP upload with its
+// progress (web/console-glue.js and switchboard.js in the browser, a recorder in tests). It reports back through
+// App::on_file_chosen / on_upload_progress / on_upload_done.
+class FileUploader {
+  public:
+    virtual ~FileUploader() = default;
+    virtual void pick(const std::string& contact) = 0;                            // opens the file picker
+    virtual void upload(const std::string& contact, const std::string& token) = 0; // POST /files the file picked
+    virtual void cancel(const std::string& contact) = 0;                          // abort that upload
 };
 
 class App {
@@ -39,6 +66,8 @@ class App {
     void set_alert_sink(AlertSink sink) { alert_sink_ = std::move(sink); }
     void set_settings_saver(SettingsSaver save) { save_settings_ = std::move(save); }
     void set_permission_asker(PermissionAsker ask) { ask_permission_ = std::move(ask); }
+    void set_media(MediaEngine* media) { media_ = media; } // without one, the console makes no calls
+    void set_uploader(FileUploader* uploader) { uploader_ = uploader; } // without one, no uploads
     // Settings restored by the platform at start (not saved again).
     void load_settings(const notify::Settings& s) { apply(event::NotifySettingsChanged{s}); }
     // The page became hidden / visible (a hidden page's panels are not in view).
@@ -48,6 +77,19 @@ class App {
     void on_open();
     void on_message(std::string_view frame);
     void on_close();
+
+    // The media engine's reports about a contact's call.
+    void on_call_signal(std::string_view contact, std::string_view signal_json); // sent as contact.signal
+    void on_call_connected(std::string_view contact); // WebRTC connected: contact.media connected
+    void on_call_failed(std::string_view contact, std::string_view reason); // contact.media failed
+    // Contacts whose call runs in this console's engine now.
+    bool call_running(std::string_view contact) const { return calls_.find(contact) != calls_.end(); }
+
+    // The uploader's reports (app_files.cpp): a file was picked (checked against the limits, then sent or
+    // refused), bytes sent, and the server's answer (status 0: none, the network failed).
+    void on_file_chosen(std::string_view contact, std::string_view name, std::uint64_t size, std::string_view type);
+    void on_upload_progress(std::string_view contact, std::uint64_t sent);
+    void on_upload_done(std::string_view contact, int status, std::string_view body);
 
     // Draws one frame's content (between ImGui::NewFrame and ImGui::Render) and runs the actions it produced.
     void draw();
@@ -71,6 +113,22 @@ class App {
     void send(protocol::ClientMessage m);
     void resume_gaps(); // contact.resume for every held contact with a gap
     std::string next_cid();
+    // contact.media with a cid of its own (unique across this agent's tabs), recorded as this console's.
+    void send_media(const std::string& contact, CallAction action, bool video = false,
+                    std::optional<CallFailure> reason = std::nullopt);
+    // Brings the engine in line with the calls in the state: answers calls taken here, starts, hangs up,
+    // mutes, and sends the engine's pending reports.
+    void sync_calls();
+
+    struct RunningCall {
+        CallPlan plan;
+        bool muted = false;
+        bool connected = false;      // the engine reported it connected
+        bool connected_sent = false; // contact.media connected sent
+        std::optional<CallFailure> failed; // the engine failed: contact.media failed is due
+        bool failed_sent = false;
+        bool hung_up = false;        // the engine was told to hang up (it stays listed until the call ends)
+    };
 
     struct TypingSent {
         bool typing = false;
@@ -85,6 +143,10 @@ class App {
     AlertSink alert_sink_;
     SettingsSaver save_settings_;
     PermissionAsker ask_permission_;
+    MediaEngine* media_ = nullptr;
+    FileUploader* uploader_ = nullptr;
+    std::map<std::string, RunningCall, std::less<>> calls_;
+    std::string media_tag_; // this App's part of its contact.media cids
     bool page_visible_ = true;
     std::map<std::string, TypingSent, std::less<>> typing_;
     std::uint64_t cid_counter_ = 0;

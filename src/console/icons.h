@@ -33,10 +33,11 @@ inline constexpr const char* warning = "\uf071";
 inline constexpr const char* check_double = "\uf560"; // read mark
 inline constexpr const char* chevron_down = "\uf078";
 inline constexpr const char* chevron_right = "\uf054";
+inline constexpr const char* hangup = "\uf3dd"; // phone-slash: end a call
 
 // Every code point above, for the font atlas (pairs of first/last, zero-terminated by the user).
 inline constexpr unsigned short codepoints[] = {0xf086, 0xf1e0, 0xf095, 0xf03d, 0xf2a0, 0xf0e0, 0xf093, 0xf024,
                                                 0xf02b, 0xf00d, 0xf0ac, 0xf303, 0xf075, 0xf017, 0xf005, 0xf007,
                                                 0xf0c1, 0xf15b, 0xf130, 0xf131, 0xf065, 0xf066, 0xf0f3, 0xf128,
-                                                0xf1e6, 0xf2f5, 0xf00c, 0xf071, 0xf560, 0xf078, 0xf054};
+                                                0xf1e6, 0xf2f5, 0xf00c, 0xf071, 0xf560, 0xf078, 0xf054, 0xf3dd};
 } // namespace sb::console::icon

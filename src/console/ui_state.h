@@ -12,12 +12,22 @@ namespace sb::console {
 struct ContactUi {
     std::string input;               // the message being written
     std::string link = "https://";   // the push-link dialog's field
-    bool translate = false;          // translations toggle: view setting only (no translation protocol yet)
     bool typing_sent = false;        // the view told the App "typing" and not yet "stopped"
     std::uint64_t marker_up_to = 0;  // the unread marker sits after this seq while the panel stays expanded,
     std::uint64_t marker_until = 0;  // when messages up to this one were unread at the opening
     bool marker_set = false;
     std::size_t lines_seen = 0;      // transcript size at the last frame, to follow new lines
+    bool video_detached = false;     // the call's video in its own movable window instead of the panel
+};
+
+// A video the platform keeps in a GL texture (the visitor's camera, or the agent's own preview), set by the
+// platform as frames arrive. texture 0: no frame yet.
+struct VideoFeed {
+    std::uintptr_t texture = 0; // an ImTextureID
+    int width = 0, height = 0;
+};
+struct ContactVideo {
+    VideoFeed remote, local;
 };
 
 struct UiState {
@@ -40,6 +50,7 @@ struct UiState {
     float drawer_height = 0;     // its height in the last frame (0: not drawn), to keep it open while hovered
 
     std::map<std::string, ContactUi, std::less<>> contacts; // per contact id
+    std::map<std::string, ContactVideo, std::less<>> videos; // per contact id with a call, set by the platform
     std::string focus_input; // put the cursor in this contact's chat input when its panel is next drawn
 };
 

@@ -1,5 +1,7 @@
 #include "core/console_state.h"
 
+#include "core/uploads.h"
+
 #include <algorithm>
 #include <iterator>
 #include <set>
@@ -25,7 +27,9 @@ HeldContact* find_held(ConsoleState& s, std::string_view id) {
 void recount_unread(HeldContact& h) {
     int n = 0;
     for (auto it = h.transcript.rbegin(); it != h.transcript.rend() && it->seq > h.agent_read_up_to; ++it)
-        if (it->kind == TranscriptEntry::Kind::message && it->from == Party::visitor) ++n;
+        if ((it->kind == TranscriptEntry::Kind::message || it->kind == TranscriptEntry::Kind::file) &&
+            it->from == Party::visitor)
+            ++n;
     h.unread = n;
 }
 
@@ -39,6 +43,95 @@ std::string outcome_note(Outcome o) {
     case Outcome::unfinalized: return "Contact ended";
     }
     return "Contact closed";
+}
+
+std::string customer_of(const HeldContact& h) {
+    return h.view.customer.name.empty() ? std::string("The customer") : h.view.customer.name;
+}
+
+void note(HeldContact& h, const ContactEvent& e, std::string text) {
+    TranscriptEntry t{TranscriptEntry::Kind::note, e.seq, e.at, Party::visitor, {}, std::move(text)};
+    h.transcript.push_back(std::move(t));
+}
+
+// A media event: the call offered, accepted, refused, connected, hung up or failed. Returns true for news
+// (the visitor's offer, a refusal, a failure).
+bool apply_media(HeldContact& h, const ContactEvent& e, const protocol::ev::Media& m) {
+    const auto& cids = h.media_cids;
+    const bool ours = !e.cid.empty() && std::find(cids.begin(), cids.end(), e.cid) != cids.end();
+    const CallParty from = m.from == Party::agent ? CallParty::agent : CallParty::visitor;
+    const bool video = h.call ? h.call->call.video : m.video;
+    const char* kind = video ? "video call" : "call";
+    switch (m.action) {
+    case CallAction::offer:
+        h.call = HeldCall{Call{from, m.video, CallPhase::offered, false}, ours, false, e.seq, 0};
+        h.muted = false;
+        h.call_notice.clear();
+        note(h, e, from == CallParty::agent ? std::string("You offered a ") + (m.video ? "video call" : "call")
+                                            : customer_of(h) + " asks for a " + (m.video ? "video call" : "call"));
+        return from == CallParty::visitor;
+    case CallAction::accept:
+        if (!h.call) return false;
+        h.call->call.phase = CallPhase::accepted;
+        h.call->call.accepter_video = h.call->call.video && m.video;
+        if (ours) h.call->mine = true;
+        if (from == CallParty::visitor && h.call->call.video && !m.video)
+            note(h, e, customer_of(h) + " accepted the video call without camera");
+        return false;
+    case CallAction::connected:
+        if (!h.call || h.call->call.phase == CallPhase::active) return false;
+        h.call->call.phase = CallPhase::active;
+        h.call->active_at = e.at;
+        note(h, e, video ? "Video call started" : "Call started");
+        return false;
+    case CallAction::refuse:
+        h.call.reset();
+        h.auto_answer = false;
+        if (from == CallParty::visitor) {
+            h.call_notice = std::string("The customer refused the ") + kind;
+            note(h, e, h.call_notice);
+            return true;
+        }
+        note(h, e, std::string("You refused the ") + kind);
+        return false;
+    case CallAction::hangup: {
+        const bool was_active = h.call && h.call->call.phase == CallPhase::active;
+        const bool offered = h.call && h.call->call.phase == CallPhase::offered;
+        h.call.reset();
+        h.auto_answer = false;
+        const bool agent = from == CallParty::agent;
+        if (offered)
+            note(h, e, agent ? std::string("You withdrew the ") + kind : customer_of(h) + " withdrew the " + kind);
+        else if (agent)
+            note(h, e, std::string(was_active ? "You ended the " : "You cancelled the ") + kind);
+        else
+            note(h, e, customer_of(h) + " ended the " + kind);
+        return from == CallParty::visitor;
+    }
+    case CallAction::failed:
+        h.call.reset();
+        h.auto_answer = false;
+        h.call_notice = call_failure_text(m.from, m.reason.value_or(CallFailure::network));
+        note(h, e, h.call_notice);
+        return true;
+    }
+    return false;
+}
+
+// The contact object's `call` is the truth about the call (a snapshot, a welcome); what this console knows
+// about it (its own, answered, when it started) stays.
+void adopt_call(HeldContact& h) {
+    if (!h.view.call) {
+        h.call.reset();
+        return;
+    }
+    const Call& c = *h.view.call;
+    // Another call than the one followed (events were missed): nothing this console knew applies to it.
+    if (h.call && (h.call->call.offerer != c.offerer || h.call->call.video != c.video ||
+                   (c.phase == CallPhase::offered && h.call->call.phase != CallPhase::offered)))
+        h.call.reset();
+    if (!h.call) h.call = HeldCall{};
+    h.call->call = c;
 }
 
 // Applies one event to a held contact. live: the event is newer than the contact object we hold, so the
@@ -69,6 +162,10 @@ bool apply_event(HeldContact& h, const ContactEvent& e, bool live) {
                    [&](const protocol::ev::Message& m) {
                        h.transcript.push_back(
                            TranscriptEntry{TranscriptEntry::Kind::message, e.seq, e.at, m.from, m.author, m.text});
+                       if (m.translation) {
+                           h.transcript.back().translation = m.translation->text;
+                           h.transcript.back().translation_language = m.translation->language;
+                       }
                        if (m.from == Party::visitor) {
                            h.last_visitor_message = e.seq;
                            h.visitor_typing = false;
@@ -104,12 +201,34 @@ bool apply_event(HeldContact& h, const ContactEvent& e, bool live) {
                            TranscriptEntry{TranscriptEntry::Kind::link, e.seq, e.at, Party::agent, {}, l.url});
                    },
                    [&](const protocol::ev::Idle& i) { h.idle = i.idle; },
+                   [&](const protocol::ev::TranslationChanged& t) {
+                       if (live) v.translation = t.language;
+                       h.transcript.push_back(TranscriptEntry{
+                           TranscriptEntry::Kind::note, e.seq, e.at, Party::agent, {},
+                           t.language.empty() ? "Automatic translation off" : "Automatic translation: " + t.language});
+                   },
+                   [&](const protocol::ev::File& f) {
+                       h.transcript.push_back(TranscriptEntry{TranscriptEntry::Kind::file, e.seq, e.at, f.from, f.author,
+                                                              f.file.name, f.file.url, f.file.size});
+                       if (f.from == Party::visitor) { // news like a message: unread, marked read, announced
+                           h.last_visitor_message = e.seq;
+                           news = true;
+                       }
+                       h.idle = false;
+                   },
+                   [&](const protocol::ev::Media& m) {
+                       news = apply_media(h, e, m);
+                       if (live) v.call = h.call ? std::optional<Call>(h.call->call) : std::nullopt;
+                   },
                    [&](const protocol::ev::Closed& c) {
                        h.closed_at = e.at;
                        h.visitor_typing = false;
+                       h.call.reset(); // closing the contact ends its call
+                       h.auto_answer = false;
                        if (live) {
                            v.state = ContactState::closed;
                            v.outcome = c.outcome;
+                           v.call.reset();
                        }
                        h.transcript.push_back(TranscriptEntry{TranscriptEntry::Kind::note, e.seq, e.at, Party::visitor,
                                                               {}, outcome_note(c.outcome)});
@@ -188,11 +307,16 @@ void apply_queue_changed(std::vector<protocol::ContactView>& list, const protoco
 void on_snapshot(ConsoleState& s, const protocol::ContactSnapshot& snap) {
     const auto& c = snap.contact;
     HeldContact* h = find_held(s, c.id);
+    const bool taken_here = !snap.cid.empty() &&
+                            std::find(s.claim_cids.begin(), s.claim_cids.end(), snap.cid) != s.claim_cids.end();
+    if (taken_here) std::erase(s.claim_cids, snap.cid);
+    const bool fresh = !h;
     if (!h) {
         if (c.state != ContactState::assigned || !is_mine(s, c)) return;
         s.contacts.push_back(HeldContact{});
         h = &s.contacts.back();
         h->started_at = snap.now;
+        h->auto_answer = taken_here && (c.type == ContactType::call || c.type == ContactType::video);
         // A full history without a colour event shows the service's default colour.
         const bool full = snap.events.empty() || snap.events.front().seq <= 1;
         const bool recolored = std::any_of(snap.events.begin(), snap.events.end(), [](const ContactEvent& e) {
@@ -216,6 +340,8 @@ void on_snapshot(ConsoleState& s, const protocol::ContactSnapshot& snap) {
         news |= drain_held_back(*h);
     }
     if (c.state == ContactState::closed && h->closed_at == 0) h->closed_at = snap.now;
+    adopt_call(*h);
+    if (fresh) h->call_notice.clear(); // refusals before this agent took it are not news to them
     mark_news(s, *h, news);
 }
 
@@ -260,6 +386,7 @@ void on_welcome(ConsoleState& s, const protocol::Welcome& w) {
             h = &s.contacts.back();
             h->view = c;
             h->started_at = w.now;
+            adopt_call(*h);
             if (s.expanded.empty()) s.expanded = c.id;
         }
         if (c.seq > h->applied_seq) { // missed events (or a new replica): ask for them
@@ -294,6 +421,9 @@ void on_server(ConsoleState& s, const protocol::ServerMessage& m, std::int64_t l
                        s.login_error.clear();
                        clock(w.now);
                        s.services = w.services;
+                       s.file_limits = w.files;
+                       s.ice_servers = w.ice_servers;
+                       s.ice_transport_policy = w.ice_transport_policy.empty() ? "all" : w.ice_transport_policy;
                        on_welcome(s, w);
                    },
                    [&](const protocol::AgentUpdate& u) { s.agent = u.agent; },
@@ -342,6 +472,8 @@ void on_server(ConsoleState& s, const protocol::ServerMessage& m, std::int64_t l
                        if (HeldContact* h = find_held(s, t.contact)) h->visitor_typing = t.typing;
                    },
                    [&](const protocol::Ack&) {},
+                   [&](const protocol::ContactSignalNotice&) {}, // for the call's WebRTC side (App)
+                   [&](const protocol::QueuePosition&) {},       // visitors only
                },
                m);
 }
@@ -396,7 +528,13 @@ ConsoleState reduce(ConsoleState s, const Event& e) {
                    },
                    [&](const protocol::ServerMessage& m) { on_server(s, m, now_of(m), false); },
                    [&](const event::Received& r) { on_server(s, r.message, r.local_ms, true); },
-                   [&](const event::ClaimSent&) { s.notice.clear(); },
+                   [&](const event::ClaimSent& c) {
+                       s.notice.clear();
+                       if (!c.cid.empty()) {
+                           s.claim_cids.push_back(c.cid);
+                           if (s.claim_cids.size() > 16) s.claim_cids.erase(s.claim_cids.begin());
+                       }
+                   },
                    [&](const event::Expand& x) {
                        s.expanded = x.contact;
                        if (HeldContact* h = find_held(s, x.contact)) h->flashing = false;
@@ -417,6 +555,27 @@ ConsoleState reduce(ConsoleState s, const Event& e) {
                    [&](const event::NoticeDismissed&) { s.notice.clear(); },
                    [&](const event::NotifySettingsChanged& n) { s.notify_settings = n.settings; },
                    [&](const event::HelpShown& h) { s.help_open = h.open; },
+                   [&](const event::UploadStarted& x) { apply_upload(s, x); },
+                   [&](const event::UploadProgress& x) { apply_upload(s, x); },
+                   [&](const event::UploadEnded& x) { apply_upload(s, x); },
+                   [&](const event::UploadRefused& x) { apply_upload(s, x); },
+                   [&](const event::UploadDismissed& x) { apply_upload(s, x); },
+                   [&](const event::MediaSent& m) {
+                       HeldContact* h = find_held(s, m.contact);
+                       if (!h) return;
+                       h->media_cids.push_back(m.cid);
+                       if (h->media_cids.size() > 16) h->media_cids.erase(h->media_cids.begin());
+                       if (m.action == CallAction::offer) h->call_notice.clear();
+                       if ((m.action == CallAction::accept || m.action == CallAction::refuse) && h->call)
+                           h->call->answered = true;
+                       if (m.action == CallAction::accept || m.action == CallAction::refuse) h->auto_answer = false;
+                   },
+                   [&](const event::MuteSet& m) {
+                       if (HeldContact* h = find_held(s, m.contact)) h->muted = m.muted;
+                   },
+                   [&](const event::CallNoticeDismissed& d) {
+                       if (HeldContact* h = find_held(s, d.contact)) h->call_notice.clear();
+                   },
                },
                e);
     return s;
@@ -434,6 +593,35 @@ double dissuasion_progress(std::int64_t created_at, std::optional<std::int64_t> 
     if (*deadline <= created_at) return 1.0;
     const double f = static_cast<double>(now - created_at) / static_cast<double>(*deadline - created_at);
     return f < 0.0 ? 0.0 : f > 1.0 ? 1.0 : f;
+}
+
+std::optional<CallPlan> call_plan(const HeldContact& h) {
+    if (!h.call || !h.call->mine || h.view.state != ContactState::assigned) return std::nullopt;
+    const Call& c = h.call->call;
+    if (c.phase == CallPhase::offered) return std::nullopt;
+    if (c.offerer == CallParty::agent) return CallPlan{true, c.video, c.accepter_video};
+    // The visitor's call: the visitor sends its camera in a video call; the agent answered with theirs.
+    return CallPlan{false, c.accepter_video, c.video};
+}
+
+bool should_auto_answer(const HeldContact& h) {
+    return h.auto_answer && h.call && !h.call->answered && h.call->call.phase == CallPhase::offered &&
+           h.call->call.offerer == CallParty::visitor && h.view.state == ContactState::assigned;
+}
+
+std::string call_failure_text(Party from, CallFailure reason) {
+    const bool visitor = from == Party::visitor;
+    switch (reason) {
+    case CallFailure::permission_denied:
+        return visitor ? "The customer's camera or microphone permission was denied"
+                       : "Camera or microphone permission denied";
+    case CallFailure::no_device:
+        return visitor ? "The customer has no usable camera or microphone" : "No usable camera or microphone";
+    case CallFailure::unsupported:
+        return visitor ? "The customer's browser cannot make calls" : "This browser cannot make calls";
+    case CallFailure::network: return "The call could not connect (network)";
+    }
+    return "The call failed";
 }
 
 const HeldContact* find_contact(const ConsoleState& s, std::string_view id) {
@@ -512,12 +700,30 @@ std::string to_json(const ConsoleState& s, std::int64_t local_ms) {
             recent.push_back({{"seq", t.seq},
                               {"kind", t.kind == TranscriptEntry::Kind::message ? "message"
                                        : t.kind == TranscriptEntry::Kind::link  ? "link"
+                                       : t.kind == TranscriptEntry::Kind::file  ? "file"
                                                                                 : "note"},
                               {"from", protocol::to_string(t.from)},
                               {"text", t.text},
                               {"read", t.from == Party::agent && t.seq <= h.visitor_read_up_to}});
+            if (t.kind == TranscriptEntry::Kind::file) {
+                recent.back()["url"] = t.url;
+                recent.back()["size"] = t.size;
+            }
+            if (!t.translation.empty())
+                recent.back()["translation"] = {{"language", t.translation_language}, {"text", t.translation}};
         }
         const bool closed = v.state == ContactState::closed;
+        json call = nullptr;
+        if (h.call) {
+            const Call& c = h.call->call;
+            call = {{"state", to_string(c.phase)},
+                    {"offerer", to_string(c.offerer)},
+                    {"video", c.video},
+                    {"accepterVideo", c.accepter_video},
+                    {"mine", h.call->mine},
+                    {"muted", h.muted},
+                    {"activeAt", h.call->active_at > 0 ? json(h.call->active_at) : json(nullptr)}};
+        }
         contacts.push_back({{"id", v.id},
                             {"customer", v.customer.name},
                             {"type", to_string(v.type)},
@@ -539,12 +745,17 @@ std::string to_json(const ConsoleState& s, std::int64_t local_ms) {
                             {"visitorReadUpTo", h.visitor_read_up_to},
                             {"agentReadUpTo", h.agent_read_up_to},
                             {"page", v.page.url},
-                            {"recent", std::move(recent)}});
+                            {"translation", v.translation},
+                            {"recent", std::move(recent)},
+                            {"call", std::move(call)},
+                            {"callNotice", h.call_notice},
+                            {"upload", upload_json(h)}});
     }
     j["contacts"] = std::move(contacts);
     j["expanded"] = s.expanded.empty() ? json(nullptr) : json(s.expanded);
     j["notice"] = s.notice;
     j["helpOpen"] = s.help_open;
+    j["files"] = {{"maxBytes", s.file_limits.max_bytes}, {"types", s.file_limits.types}};
     j["notify"] = {{"sound", s.notify_settings.sound},
                    {"desktop", s.notify_settings.desktop},
                    {"notified", s.alerts.notified},

@@ -4,6 +4,7 @@
 // expanded, what was marked read).
 #pragma once
 #include "core/agent.h"
+#include "core/call.h"
 #include "core/notify.h"
 #include "protocol/messages.h"
 
@@ -19,16 +20,42 @@ namespace sb::console {
 enum class Connection { offline, connecting, connected, reconnecting };
 std::string_view to_string(Connection c);
 
-// One line of a contact's transcript: a chat message, a link the agent pushed, or a note about the contact
-// (page change, closed).
+// One line of a contact's transcript: a chat message, a link the agent pushed, a file either party sent, or
+// a note about the contact (page change, closed).
 struct TranscriptEntry {
-    enum class Kind { message, link, note };
+    enum class Kind { message, link, note, file };
     Kind kind = Kind::message;
     std::uint64_t seq = 0;
     std::int64_t at = 0; // server clock, ms since the epoch
     protocol::Party from = protocol::Party::visitor;
     std::string author;
-    std::string text; // the message, the link's URL, or the note
+    std::string text; // the message, the link's URL, the file's name, or the note
+    std::string url;         // file: its download link (a path on the server)
+    std::uint64_t size = 0;  // file: bytes
+    std::string translation;          // message: its automatic translation ("" when none)
+    std::string translation_language; // message: the language of `translation`
+};
+
+// The agent's file upload on a contact (one at a time), as the platform reports it. A finished upload leaves
+// nothing here: its `file` event shows in the transcript.
+struct FileUpload {
+    enum class State { uploading, failed };
+    std::string name;
+    std::uint64_t size = 0;
+    std::uint64_t sent = 0;  // bytes sent so far
+    State state = State::uploading;
+    std::string error;       // failed: why, for the agent (with the limit when it was one)
+    bool operator==(const FileUpload&) const = default;
+};
+
+// The call of a held contact as this console follows it (docs/protocol.md, "Calls"): the contact object's
+// `call` with the media events folded in, and what this console did about it.
+struct HeldCall {
+    Call call;                   // offerer, video, phase, accepter_video: as the server has it
+    bool mine = false;           // offered or accepted by this console: it runs the call's WebRTC side
+    bool answered = false;       // this console sent its accept or refuse
+    std::uint64_t offer_seq = 0; // the offer's event (0: known from a contact object only)
+    std::int64_t active_at = 0;  // server time it became active (0: not yet)
 };
 
 // A contact this agent holds (assigned, or closed and not yet dismissed), with its transcript.
@@ -48,6 +75,14 @@ struct HeldContact {
     bool resume_needed = false;               // a gap in seq: the App sends contact.resume after applied_seq
     bool resume_sent = false;
     std::vector<protocol::ContactEvent> held_back; // events after a gap, applied once it is filled
+    std::optional<FileUpload> upload;         // the agent's file upload going on, or the last one that failed
+
+    // Calls.
+    std::optional<HeldCall> call;
+    bool muted = false;                   // the agent's microphone in this contact's call
+    std::string call_notice;              // a refused or failed call: shown in the panel until dismissed or a new offer
+    std::vector<std::string> media_cids;  // cids of the contact.media commands this console sent (the last few)
+    bool auto_answer = false;             // a Call / Video Call contact this console took: it answers its first call
 };
 
 struct ConsoleState {
@@ -68,6 +103,10 @@ struct ConsoleState {
     std::int64_t notice_at = 0;                 // local time the notice appeared
     std::vector<protocol::ServiceInfo> services;        // the agent's services with their colour palettes
     std::map<std::string, std::string> service_colors; // service id -> default colour seen on its contacts
+    protocol::FileLimits file_limits;                   // what files may be sent (agent.welcome "files")
+    std::vector<std::string> claim_cids;                // claims sent and not answered yet (which contacts this console took)
+    std::vector<protocol::IceServer> ice_servers;       // for calls, from agent.welcome
+    std::string ice_transport_policy = "all";
 
     // The agent's local choices.
     notify::Settings notify_settings; // sound / desktop notifications on or off (persisted by the platform)
@@ -85,7 +124,9 @@ struct Received {
     protocol::ServerMessage message;
     std::int64_t local_ms = 0;
 };
-struct ClaimSent {};                   // clears the last notice
+struct ClaimSent {                     // clears the last notice; the snapshot answering cid is a contact taken here
+    std::string cid;
+};
 struct Expand {                        // expand this panel (collapsing the others); "" collapses all
     std::string contact;
 };
@@ -106,12 +147,49 @@ struct NotifySettingsChanged {
 struct HelpShown {
     bool open = false;
 };
+// The agent's file uploads (core/uploads.h checks a picked file before it is sent).
+struct UploadStarted {
+    std::string contact;
+    std::string name;
+    std::uint64_t size = 0;
+};
+struct UploadProgress {
+    std::string contact;
+    std::uint64_t sent = 0;
+};
+struct UploadEnded {                   // error "": the server took it (its `file` event follows)
+    std::string contact;
+    std::string error;
+};
+struct UploadRefused {                 // refused before sending (too large, type not allowed)
+    std::string contact;
+    std::string name;
+    std::uint64_t size = 0;
+    std::string error;
+};
+struct UploadDismissed {               // the agent closed the failed upload's line
+    std::string contact;
+};
+struct MediaSent {                     // this console sent contact.media (its events with this cid are its own)
+    std::string contact;
+    std::string cid;
+    CallAction action = CallAction::offer;
+};
+struct MuteSet {                       // the agent muted / unmuted the microphone of this contact's call
+    std::string contact;
+    bool muted = false;
+};
+struct CallNoticeDismissed {
+    std::string contact;
+};
 } // namespace event
 // A bare ServerMessage is taken as arriving at local time == its server `now` (no clock offset).
 using Event = std::variant<event::SocketOpened, event::SocketClosed, event::LoginSent, event::LoggedOut,
                            protocol::ServerMessage, event::Received, event::ClaimSent, event::Expand,
                            event::ReadSent, event::ResumeSent, event::Dismissed, event::NoticeDismissed,
-                           event::NotifySettingsChanged, event::HelpShown>;
+                           event::NotifySettingsChanged, event::HelpShown, event::MediaSent, event::MuteSet,
+                           event::CallNoticeDismissed, event::UploadStarted, event::UploadProgress,
+                           event::UploadEnded, event::UploadRefused, event::UploadDismissed>;
 
 ConsoleState reduce(ConsoleState s, const Event& e);
 
@@ -123,6 +201,22 @@ inline std::int64_t server_now(const ConsoleState& s, std::int64_t local_ms) { r
 
 // How much of a pending contact's dissuasion time has passed, in [0, 1] (0 without a deadline).
 double dissuasion_progress(std::int64_t created_at, std::optional<std::int64_t> deadline, std::int64_t now);
+
+// What this console's WebRTC side of a contact's call is: it runs once the call is accepted, in the console
+// that offered or accepted it. initiator: this side creates the WebRTC offer (its contact.media offer was
+// accepted); send_video: the agent's camera; receive_video: the visitor's camera.
+struct CallPlan {
+    bool initiator = false;
+    bool send_video = false;
+    bool receive_video = false;
+    bool operator==(const CallPlan&) const = default;
+};
+std::optional<CallPlan> call_plan(const HeldContact& h);
+// A Call / Video Call contact this console took, whose visitor's offer is unanswered: taking the contact is
+// the agent's answer, so the console accepts it by itself (with the camera for a video call).
+bool should_auto_answer(const HeldContact& h);
+// The notice for a call that failed ("Camera or microphone permission denied", ...).
+std::string call_failure_text(protocol::Party from, CallFailure reason);
 
 const HeldContact* find_contact(const ConsoleState& s, std::string_view id);
 const protocol::ContactView* find_waiting(const ConsoleState& s, std::string_view id);
@@ -145,8 +239,17 @@ std::string default_color(const ConsoleState& s, std::string_view service_id);
 //                 "messages": int (chat messages), "expanded": bool, "flashing": bool,
 //                 "status": {"changingPage", "typing", "unread", "idle", "closed"} (the header icons),
 //                 "visitorReadUpTo": int, "agentReadUpTo": int, "page": url,
-//                 "recent": [{"seq", "kind": "message"|"link"|"note", "from": "agent"|"visitor", "text",
-//                             "read": bool (agent messages: read by the visitor)}] (the last 10)}],
+//                 "translation": str (the customer's language while automatic translation is on, else ""),
+//                 "call": null | {"state": "offered"|"accepted"|"active", "offerer": "agent"|"visitor",
+//                                 "video": bool, "accepterVideo": bool, "mine": bool (this console runs it),
+//                                 "muted": bool, "activeAt": int|null},
+//                 "callNotice": str (a refused or failed call, "" when none),
+//                 "recent": [{"seq", "kind": "message"|"link"|"note"|"file", "from": "agent"|"visitor", "text",
+//                             "read": bool (agent messages: read by the visitor),
+//                             files only: "url", "size"; translated messages only: "translation":
+//                             {"language", "text"}}] (the last 10),
+//                 "upload": null | {"name", "size", "sent", "state": "uploading"|"failed", "error"}}],
+//   "files": {"maxBytes": int, "types": [str]},
 //   "expanded": str|null, "notice": str, "helpOpen": bool,
 //   "notify": {"sound": bool, "desktop": bool, "notified": int (alerts decided since the login),
 //              "lastKind": "contact"|"reminder"|"message"|null, "unseen": int (waiting contacts not yet seen)}

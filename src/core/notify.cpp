@@ -18,6 +18,7 @@ std::string_view to_string(Kind k) {
     case Kind::contact: return "contact";
     case Kind::reminder: return "reminder";
     case Kind::message: return "message";
+    case Kind::call: return "call";
     }
     return "contact";
 }
@@ -84,6 +85,20 @@ std::vector<Alert> observe(Tracker& t, const ConsoleState& s, const Settings& se
                            std::move(text), settings));
     }
     std::erase_if(t.messages, [&](const auto& m) { return find_contact(s, m.first) == nullptr; });
+
+    // The visitor calls: ring once per offer.
+    for (const auto& h : s.contacts) {
+        if (!h.call || h.call->call.offerer != CallParty::visitor || h.call->call.phase != CallPhase::offered ||
+            h.view.state != ContactState::assigned)
+            continue;
+        const std::uint64_t offer = std::max<std::uint64_t>(h.call->offer_seq, 1); // 0: known from a contact object
+        auto [it, inserted] = t.rung.try_emplace(h.view.id, 0);
+        if (!inserted && it->second >= offer) continue;
+        it->second = offer;
+        out.push_back(make(Kind::call, h.view.id, h.call->call.video ? "Incoming video call" : "Incoming call",
+                           who(h.view.customer.name, "A visitor"), settings));
+    }
+    std::erase_if(t.rung, [&](const auto& r) { return find_contact(s, r.first) == nullptr; });
 
     t.notified += static_cast<int>(out.size());
     if (!out.empty()) t.last_kind = out.back().kind;

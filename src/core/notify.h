@@ -9,6 +9,8 @@
 //    arrived), a reminder repeats every reminder_ms; taking it, or it leaving the queue, stops that;
 //  - a visitor's new message in a held contact alerts when its panel is not in view (collapsed, or the page
 //    hidden); the messages already there when the contact is first held do not;
+//  - a visitor's call offered on a held contact rings once (a Call / Video Call contact just taken, or the
+//    visitor calling during a chat), whether or not the console answers it by itself;
 //  - a paused agent is not alerted about waiting contacts (they asked for no new contacts); messages still do;
 //  - sound and desktop are the agent's settings; with both off nothing is returned (the counters still run).
 #pragma once
@@ -38,7 +40,7 @@ struct Viewing {
     bool drawer_open = false; // the pending drawer is open
 };
 
-enum class Kind { contact, reminder, message };
+enum class Kind { contact, reminder, message, call };
 std::string_view to_string(Kind k);
 
 struct Alert {
@@ -55,6 +57,7 @@ struct Tracker {
     std::set<std::string, std::less<>> waiting;        // waiting ids at the last observation
     std::set<std::string, std::less<>> unseen;         // waiting ids not seen since they arrived
     std::map<std::string, std::uint64_t, std::less<>> messages; // held contact -> last visitor message handled
+    std::map<std::string, std::uint64_t, std::less<>> rung;     // held contact -> the visitor's call offer rung for
     std::int64_t last_alert_ms = 0;                    // the last contact / reminder alert (local clock)
     int notified = 0;                                  // alerts decided so far (whatever the settings)
     Kind last_kind = Kind::contact;

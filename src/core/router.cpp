@@ -285,12 +285,20 @@ RouterResult Router::upsert_service(Service s, TimePoint now) {
     return done(b);
 }
 
-RouterResult Router::remove_service(const std::string& id, TimePoint now) {
+RouterResult Router::remove_service(const std::string& id, TimePoint now, bool close_pending) {
     Batch b;
     advance(now, b);
     if (!services_.count(id)) return done(b, RouteError::unknown_service);
-    for (const auto& [cid, c] : contacts_)
-        if (c.service_id == id && c.state != ContactState::closed) return done(b, RouteError::in_use);
+    std::vector<std::string> pending;
+    for (const auto& [cid, c] : contacts_) {
+        if (c.service_id != id || c.state == ContactState::closed) continue;
+        if (c.state == ContactState::assigned || !close_pending) return done(b, RouteError::in_use);
+        pending.push_back(cid);
+    }
+    std::sort(pending.begin(), pending.end(), [&](const std::string& x, const std::string& y) {
+        return key_of(contacts_.at(x)) < key_of(contacts_.at(y));
+    });
+    for (const auto& cid : pending) finish(contacts_.at(cid), Outcome::unfinalized, now, b);
     services_.erase(id);
     return done(b);
 }
@@ -326,6 +334,12 @@ RouterResult Router::remove_agent(const std::string& id, TimePoint now) {
         listed_.erase(l);
     }
     agents_.erase(it);
+    for (const auto& k : pending_) { // the visitor chose an agent who is gone: any eligible agent may help now
+        Contact& c = contacts_.at(k.id);
+        if (c.direct_agent_id != id) continue;
+        c.direct_agent_id.reset();
+        relist_contact(c, b);
+    }
     return done(b);
 }
 

@@ -179,8 +179,9 @@ class Router {
     // --- services -------------------------------------------------------------------------------------------
     // Add or replace. New main tags apply to contacts already waiting; their deadlines do not change.
     RouterResult upsert_service(Service s, TimePoint now);
-    // Refused (in_use) while the service has open contacts.
-    RouterResult remove_service(const std::string& id, TimePoint now);
+    // Refused (in_use) while the service has open contacts; with close_pending, only while agents hold contacts
+    // of it: its pending contacts are then closed as unfinalized (ContactClosed, waiting lists) and it goes.
+    RouterResult remove_service(const std::string& id, TimePoint now, bool close_pending = false);
     const Service* service(const std::string& id) const;
 
     // --- agents ---------------------------------------------------------------------------------------------
@@ -188,7 +189,9 @@ class Router {
     // capacity never takes contacts away, it only stops new ones. A status in the profile is applied as by
     // set_agent_status.
     RouterResult upsert_agent(AgentProfile p, TimePoint now);
-    // Refused (in_use) while the agent holds contacts.
+    // Refused (in_use) while the agent holds contacts (set it offline first: they return to the queue). Pending
+    // direct contacts addressed to it become ordinary contacts of their service, listed for every eligible
+    // agent (no event: read them back with contact()).
     RouterResult remove_agent(const std::string& id, TimePoint now);
     RouterResult set_agent_media(const std::string& id, std::vector<ContactType> media, TimePoint now);
     // ready: gets contacts; paused: keeps its contacts, gets no new ones; offline (logout): its contacts

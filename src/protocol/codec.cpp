@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 namespace sb::protocol {
 namespace {
 
@@ -170,6 +172,125 @@ std::optional<WebleadInfo> read_weblead(const json* j, bool strict) {
     return w;
 }
 
+// [SECTION] Calls --------------------------------------------------------------------------------------------
+
+constexpr std::size_t max_sdp = 60000;
+constexpr std::size_t max_candidate = 1024;
+
+std::optional<Call> read_call(const json* j) {
+    if (!j) return std::nullopt;
+    Reader r(*j);
+    Call c;
+    c.offerer = r.enumeration<CallParty>("offerer", call_party_from, "agent, visitor");
+    c.video = r.boolean("video", false);
+    c.phase = r.enumeration<CallPhase>("state", call_phase_from, "offered, accepted, active");
+    c.accepter_video = r.boolean("accepter_video", false);
+    return c;
+}
+
+json call_json(const Call& c) {
+    return json{{"offerer", to_string(c.offerer)}, {"video", c.video}, {"state", to_string(c.phase)},
+                {"accepter_video", c.accepter_video}};
+}
+
+Signal read_signal(const Reader& outer) {
+    const json* j = outer.object("signal", true);
+    Reader r(*j);
+    Signal s;
+    const bool has_sdp = j->contains("sdp");
+    const bool has_candidate = j->contains("candidate");
+    if (has_sdp == has_candidate) refuse_field("signal", "must hold exactly one of \"sdp\" and \"candidate\"");
+    if (has_sdp) {
+        Reader d(*r.object("sdp", true));
+        SessionDescription sd{d.string("type", 16), d.string("sdp", max_sdp)};
+        if (sd.type != "offer" && sd.type != "answer") refuse_field("signal.sdp.type", "must be offer or answer");
+        s.sdp = std::move(sd);
+        return s;
+    }
+    const json& cj = j->at("candidate");
+    if (cj.is_null()) return s; // end of candidates
+    if (!cj.is_object()) refuse_field("signal.candidate", "must be an object or null");
+    Reader c(cj);
+    IceCandidate ic;
+    ic.candidate = c.string("candidate", max_candidate);
+    if (c.has("sdpMid")) ic.sdp_mid = c.string("sdpMid", 64);
+    if (c.has("sdpMLineIndex")) ic.sdp_mline_index = static_cast<int>(c.integer("sdpMLineIndex", 0, 1024));
+    if (c.has("usernameFragment")) ic.username_fragment = c.string("usernameFragment", 256);
+    s.candidate = std::move(ic);
+    return s;
+}
+
+json signal_json(const Signal& s) {
+    if (s.sdp) return json{{"sdp", {{"type", s.sdp->type}, {"sdp", s.sdp->sdp}}}};
+    if (!s.candidate) return json{{"candidate", nullptr}};
+    json c{{"candidate", s.candidate->candidate},
+           {"sdpMid", s.candidate->sdp_mid ? json(*s.candidate->sdp_mid) : json(nullptr)},
+           {"sdpMLineIndex", s.candidate->sdp_mline_index ? json(*s.candidate->sdp_mline_index) : json(nullptr)}};
+    if (s.candidate->username_fragment) c["usernameFragment"] = *s.candidate->username_fragment;
+    return json{{"candidate", std::move(c)}};
+}
+
+std::vector<IceServer> read_ice_servers(const Reader& r) {
+    std::vector<IceServer> out;
+    if (!r.has("ice_servers")) return out;
+    for (const auto& j : r.array("ice_servers", 32)) {
+        if (!j.is_object()) refuse_field("ice_servers", "must hold objects");
+        Reader ir(j);
+        IceServer s;
+        s.urls = ir.strings("urls", 16, max_url);
+        s.username = ir.string("username", 256, false);
+        s.credential = ir.string("credential", 256, false);
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+json ice_json(const std::vector<IceServer>& servers) {
+    json a = json::array();
+    for (const auto& s : servers) {
+        json j{{"urls", s.urls}};
+        if (!s.username.empty()) j["username"] = s.username;
+        if (!s.credential.empty()) j["credential"] = s.credential;
+        a.push_back(std::move(j));
+    }
+    return a;
+}
+
+std::string read_ice_policy(const Reader& r) {
+    std::string p = r.string("ice_transport_policy", 16, false);
+    if (p.empty()) return "all";
+    if (p != "all" && p != "relay") refuse_field("ice_transport_policy", "must be all or relay");
+    return p;
+}
+
+// [SECTION] Files (docs/protocol.md, "Files")
+FileInfo read_file_info(const json* j) {
+    if (!j) refuse_field("file", "is required");
+    Reader r(*j);
+    FileInfo f{r.string("id", max_id), r.string("name", max_file_name), 0, r.string("type", max_file_type),
+               r.string("url", max_url, false)};
+    f.size = static_cast<std::uint64_t>(r.integer("size", 0, 1LL << 53));
+    return f;
+}
+
+json file_json(const FileInfo& f) {
+    json j{{"id", f.id}, {"name", f.name}, {"size", f.size}, {"type", f.type}};
+    if (!f.url.empty()) j["url"] = f.url;
+    return j;
+}
+
+FileLimits read_file_limits(const Reader& r) {
+    FileLimits l;
+    const json* j = r.object("files", false);
+    if (!j) return l;
+    Reader fr(*j);
+    l.max_bytes = static_cast<std::uint64_t>(fr.integer("max_bytes", 0, 1LL << 53));
+    l.types = fr.strings("types", 256, max_file_type);
+    return l;
+}
+
+json file_limits_json(const FileLimits& l) { return json{{"max_bytes", l.max_bytes}, {"types", l.types}}; }
+
 ContactView read_contact(const json& j) {
     Reader r(j);
     ContactView c;
@@ -201,6 +322,8 @@ ContactView read_contact(const json& j) {
     c.seq = r.has("seq") ? r.sequence("seq") : 0;
     c.callback = read_callback(r.object("callback", false), false);
     c.weblead = read_weblead(r.object("weblead", false), false);
+    c.call = read_call(r.object("call", false));
+    c.translation = r.string("translation", max_language, false);
     return c;
 }
 
@@ -223,6 +346,7 @@ std::vector<ServiceInfo> read_services(const Reader& r) {
             if (!t) refuse_field("media", "must hold contact types");
             s.media.push_back(*t);
         }
+        s.translations = sr.strings("translations", 256, max_language);
         out.push_back(std::move(s));
     }
     return out;
@@ -248,7 +372,15 @@ EventBody read_body(const Reader& r) {
         return ev::Assigned{read_ref(*a), read_channels(r.object("channels", false))};
     }
     if (kind == "returned") return ev::Returned{};
-    if (kind == "message") return ev::Message{read_party(r), r.string("author", max_name, false), r.string("text", max_text)};
+    if (kind == "message") {
+        ev::Message m{read_party(r), r.string("author", max_name, false), r.string("text", max_text)};
+        if (const json* t = r.object("translation", false)) {
+            Reader tr(*t);
+            m.translation = ev::Translation{tr.string("language", max_language), tr.string("text", max_translated)};
+        }
+        return m;
+    }
+    if (kind == "translation") return ev::TranslationChanged{r.string("language", max_language)};
     if (kind == "read") return ev::Read{read_party(r), r.sequence("up_to")};
     if (kind == "page") return ev::PageChanged{Page{r.string("url", max_url), r.string("title", max_title, false)}};
     if (kind == "presence") return ev::Presence{r.boolean("present", true, true)};
@@ -260,6 +392,17 @@ EventBody read_body(const Reader& r) {
     if (kind == "link") return ev::Link{r.string("url", max_url)};
     if (kind == "idle") return ev::Idle{r.boolean("idle", true, true)};
     if (kind == "closed") return ev::Closed{r.enumeration<Outcome>("outcome", outcome_from, "an outcome")};
+    if (kind == "media") {
+        ev::Media m{read_party(r),
+                    r.enumeration<CallAction>("action", call_action_from,
+                                              "offer, accept, refuse, connected, hangup, failed"),
+                    r.boolean("video", false), std::nullopt};
+        if (r.has("reason"))
+            m.reason = r.enumeration<CallFailure>("reason", call_failure_from,
+                                                  "permission_denied, no_device, unsupported, network");
+        return m;
+    }
+    if (kind == "file") return ev::File{read_party(r), r.string("author", max_name, false), read_file_info(r.object("file", true))};
     refuse_field("event", "is not a known event kind");
 }
 
@@ -322,6 +465,8 @@ json contact_json(const ContactView& c) {
            {"outcome", c.outcome ? json(to_string(*c.outcome)) : json(nullptr)},
            {"seq", c.seq}};
     if (c.direct) j["direct_agent"] = c.direct_agent;
+    if (!c.translation.empty()) j["translation"] = c.translation;
+    j["call"] = c.call ? call_json(*c.call) : json(nullptr);
     if (c.callback) j["callback"] = {{"phone", c.callback->phone}, {"when", c.callback->when}};
     if (c.weblead)
         j["weblead"] = {{"name", c.weblead->name},
@@ -340,6 +485,7 @@ json services_json(const std::vector<ServiceInfo>& ss) {
         for (auto t : s.media) media.push_back(to_string(t));
         a.push_back({{"id", s.id}, {"name", s.name}, {"language", s.language}, {"color", s.color},
                      {"colors", std::move(colors)}, {"media", std::move(media)}});
+        if (!s.translations.empty()) a.back()["translations"] = s.translations;
     }
     return a;
 }
@@ -363,7 +509,9 @@ void body_into(json& j, const EventBody& b) {
                        j["from"] = to_string(x.from);
                        j["author"] = x.author;
                        j["text"] = x.text;
+                       if (x.translation) j["translation"] = {{"language", x.translation->language}, {"text", x.translation->text}};
                    },
+                   [&](const ev::TranslationChanged& x) { j["language"] = x.language; },
                    [&](const ev::Read& x) {
                        j["from"] = to_string(x.from);
                        j["up_to"] = x.up_to;
@@ -381,6 +529,17 @@ void body_into(json& j, const EventBody& b) {
                    [&](const ev::Link& x) { j["url"] = x.url; },
                    [&](const ev::Idle& x) { j["idle"] = x.idle; },
                    [&](const ev::Closed& x) { j["outcome"] = to_string(x.outcome); },
+                   [&](const ev::Media& x) {
+                       j["from"] = to_string(x.from);
+                       j["action"] = to_string(x.action);
+                       if (x.action == CallAction::offer || x.action == CallAction::accept) j["video"] = x.video;
+                       if (x.reason) j["reason"] = to_string(*x.reason);
+                   },
+                   [&](const ev::File& x) {
+                       j["from"] = to_string(x.from);
+                       j["author"] = x.author;
+                       j["file"] = file_json(x.file);
+                   },
                },
                b);
 }
@@ -455,6 +614,9 @@ std::string_view event_name(const EventBody& b) {
                           [](const ev::Link&) { return "link"; },
                           [](const ev::Idle&) { return "idle"; },
                           [](const ev::Closed&) { return "closed"; },
+                          [](const ev::Media&) { return "media"; },
+                          [](const ev::File&) { return "file"; },
+                          [](const ev::TranslationChanged&) { return "translation"; },
                       },
                       b);
 }
@@ -478,6 +640,9 @@ std::string_view type_of(const ClientMessage& m) {
                           [](const ContactChannel&) { return "contact.channel"; },
                           [](const ContactStop&) { return "contact.stop"; },
                           [](const ContactResume&) { return "contact.resume"; },
+                          [](const ContactMedia&) { return "contact.media"; },
+                          [](const ContactSignal&) { return "contact.signal"; },
+                          [](const ContactTranslate&) { return "contact.translate"; },
                       },
                       m);
 }
@@ -495,6 +660,8 @@ std::string_view type_of(const ServerMessage& m) {
                           [](const ContactEventMsg&) { return "contact.event"; },
                           [](const ContactTypingNotice&) { return "contact.typing"; },
                           [](const Ack&) { return "ack"; },
+                          [](const ContactSignalNotice&) { return "contact.signal"; },
+                          [](const QueuePosition&) { return "queue.position"; },
                       },
                       m);
 }
@@ -608,6 +775,26 @@ std::string encode(const ClientMessage& m) {
                 j["after"] = x.after;
                 return j;
             },
+            [&](const ContactMedia& x) {
+                auto j = with(x.cid);
+                j["contact"] = x.contact;
+                j["action"] = to_string(x.action);
+                if (x.action == CallAction::offer || x.action == CallAction::accept) j["video"] = x.video;
+                if (x.reason) j["reason"] = to_string(*x.reason);
+                return j;
+            },
+            [&](const ContactTranslate& x) {
+                auto j = with(x.cid);
+                j["contact"] = x.contact;
+                j["language"] = x.language;
+                return j;
+            },
+            [&](const ContactSignal& x) {
+                auto j = with(x.cid);
+                j["contact"] = x.contact;
+                j["signal"] = signal_json(x.signal);
+                return j;
+            },
         },
         m));
 }
@@ -622,6 +809,9 @@ std::string encode(const ServerMessage& m) {
                                    j["now"] = x.now;
                                    j["contacts"] = contacts_json(x.contacts);
                                    j["services"] = services_json(x.services);
+                                   j["ice_servers"] = ice_json(x.ice_servers);
+                                   j["ice_transport_policy"] = x.ice_transport_policy;
+                                   j["files"] = file_limits_json(x.files);
                                    return j;
                                },
                                [&](const AgentUpdate& x) {
@@ -643,6 +833,9 @@ std::string encode(const ServerMessage& m) {
                                    j["now"] = x.now;
                                    j["contacts"] = contacts_json(x.contacts);
                                    j["services"] = services_json(x.services);
+                                   j["ice_servers"] = ice_json(x.ice_servers);
+                                   j["ice_transport_policy"] = x.ice_transport_policy;
+                                   j["files"] = file_limits_json(x.files);
                                    return j;
                                },
                                [&](const QueueWaiting& x) {
@@ -685,6 +878,19 @@ std::string encode(const ServerMessage& m) {
                                    auto j = with(x.cid);
                                    j["contact"] = x.contact;
                                    j["seq"] = x.seq;
+                                   return j;
+                               },
+                               [&](const QueuePosition& x) {
+                                   auto j = with("");
+                                   j["contact"] = x.contact;
+                                   j["position"] = x.position;
+                                   return j;
+                               },
+                               [&](const ContactSignalNotice& x) {
+                                   auto j = with("");
+                                   j["contact"] = x.contact;
+                                   j["from"] = to_string(x.from);
+                                   j["signal"] = signal_json(x.signal);
                                    return j;
                                },
                            },
@@ -765,6 +971,25 @@ Expected<ClientMessage, DecodeError> decode_client(std::string_view frame) {
         }
         if (type == "contact.resume")
             return ClientMessage{ContactResume{cid, r.string("contact", max_id), r.has("after") ? r.sequence("after") : 0}};
+        if (type == "contact.media") {
+            ContactMedia m{cid, r.string("contact", max_id),
+                           r.enumeration<CallAction>("action", call_action_from,
+                                                     "offer, accept, refuse, connected, hangup, failed"),
+                           r.boolean("video", false), std::nullopt};
+            if (m.action == CallAction::failed)
+                m.reason = r.enumeration<CallFailure>("reason", call_failure_from,
+                                                      "permission_denied, no_device, unsupported, network");
+            return ClientMessage{std::move(m)};
+        }
+        if (type == "contact.signal") return ClientMessage{ContactSignal{cid, r.string("contact", max_id), read_signal(r)}};
+        if (type == "contact.translate") {
+            ContactTranslate t{cid, r.string("contact", max_id), r.string("language", max_language)};
+            if (!std::all_of(t.language.begin(), t.language.end(), [](char c) {
+                    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+                }))
+                refuse_field("language", "must be a language code like \"es\", or \"\" to turn translation off");
+            return ClientMessage{std::move(t)};
+        }
         unknown(type);
     });
 }
@@ -775,10 +1000,13 @@ Expected<ServerMessage, DecodeError> decode_server(std::string_view frame) {
         auto [j, type] = open_envelope(frame, cid);
         Reader r(j);
         if (type == "agent.welcome") {
-            Welcome w{cid, r.string("token", max_token), read_agent(*r.object("agent", true)), 0, {}, {}};
+            Welcome w{cid, r.string("token", max_token), read_agent(*r.object("agent", true)), 0, {}, {}, {}, "all"};
             if (r.has("now")) w.now = r.integer("now", 0, 1LL << 53);
             w.contacts = read_contacts(r, "contacts");
             w.services = read_services(r);
+            w.ice_servers = read_ice_servers(r);
+            w.ice_transport_policy = read_ice_policy(r);
+            w.files = read_file_limits(r);
             return ServerMessage{std::move(w)};
         }
         if (type == "agent.update") return ServerMessage{AgentUpdate{cid, read_agent(*r.object("agent", true))}};
@@ -790,6 +1018,9 @@ Expected<ServerMessage, DecodeError> decode_server(std::string_view frame) {
             VisitorWelcome w{cid, VisitorIdentity{vr.string("id", max_id), vr.string("secret", max_secret)},
                              r.boolean("returning", false), r.integer("now", 0, 1LL << 53), read_contacts(r, "contacts"),
                              read_services(r)};
+            w.ice_servers = read_ice_servers(r);
+            w.ice_transport_policy = read_ice_policy(r);
+            w.files = read_file_limits(r);
             return ServerMessage{std::move(w)};
         }
         if (type == "queue.waiting")
@@ -810,6 +1041,11 @@ Expected<ServerMessage, DecodeError> decode_server(std::string_view frame) {
         if (type == "contact.event") return ServerMessage{ContactEventMsg{read_event(j, cid)}};
         if (type == "contact.typing")
             return ServerMessage{ContactTypingNotice{r.string("contact", max_id), read_party(r), r.boolean("typing", false, true)}};
+        if (type == "queue.position")
+            return ServerMessage{QueuePosition{r.string("contact", max_id),
+                                               static_cast<std::size_t>(r.integer("position", 1, 1LL << 31))}};
+        if (type == "contact.signal")
+            return ServerMessage{ContactSignalNotice{r.string("contact", max_id), read_party(r), read_signal(r)}};
         if (type == "ack") return ServerMessage{Ack{cid, r.string("contact", max_id, false), r.has("seq") ? r.sequence("seq") : 0}};
         unknown(type);
     });

@@ -20,8 +20,11 @@ inline constexpr std::size_t max_language = 16;
 inline constexpr std::size_t max_url = 2048;
 inline constexpr std::size_t max_title = 512;
 inline constexpr std::size_t max_text = 4000;    // a chat message, a weblead message
+inline constexpr std::size_t max_translated = 8000; // a chat message's translation (may be longer)
 inline constexpr std::size_t max_phone = 32;
 inline constexpr std::size_t max_email = 254;
+inline constexpr std::size_t max_file_name = 255; // a file's name (docs/protocol.md, "Files")
+inline constexpr std::size_t max_file_type = 255; // a MIME type
 inline constexpr std::size_t max_list = 1000;    // contacts in one list, events in one snapshot (decoding)
 
 struct DecodeError {

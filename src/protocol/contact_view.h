@@ -1,6 +1,7 @@
 // How contacts and their events look on the wire (docs/protocol.md, "The contact object" and
 // "contact.event"). Plain values built by the server from the router's Contact and read by clients.
 #pragma once
+#include "core/call.h"
 #include "core/contact.h"
 #include "core/media.h"
 
@@ -45,6 +46,7 @@ struct ServiceInfo {
     std::string color;                // default colour of its contacts
     std::vector<ColorMeaning> colors; // colours agents may give its contacts, with their meaning
     std::vector<ContactType> media;   // contact types it offers
+    std::vector<std::string> translations; // agents only: languages its contacts can be translated into
     bool operator==(const ServiceInfo&) const = default;
 };
 
@@ -96,7 +98,19 @@ struct ContactView {
     std::uint64_t seq = 0;
     std::optional<CallbackInfo> callback;
     std::optional<WebleadInfo> weblead;
+    std::optional<Call> call; // the call offered, being set up or going on (docs/protocol.md, "Calls")
+    std::string translation;  // the customer's language while automatic translation is on, else ""
     bool operator==(const ContactView&) const = default;
+};
+
+// A file sent on a contact (docs/protocol.md, "Files").
+struct FileInfo {
+    std::string id;
+    std::string name;  // the sender's file name
+    std::uint64_t size = 0;
+    std::string type;  // MIME type
+    std::string url;   // download link of the party it is sent to (a path on the server); "" where stored
+    bool operator==(const FileInfo&) const = default;
 };
 
 // Who did something on a contact.
@@ -118,11 +132,22 @@ struct Assigned {
 struct Returned {
     bool operator==(const Returned&) const = default;
 };
+// A chat message translated for the other party (docs/protocol.md, "Automatic translations").
+struct Translation {
+    std::string language; // what `text` is in: the service's language, or the customer's
+    std::string text;
+    bool operator==(const Translation&) const = default;
+};
 struct Message {
     Party from = Party::visitor;
     std::string author;
     std::string text;
+    std::optional<Translation> translation; // while automatic translation is on, when it succeeded
     bool operator==(const Message&) const = default;
+};
+struct TranslationChanged { // the agent turned automatic translation on (the customer's language) or off ("")
+    std::string language;
+    bool operator==(const TranslationChanged&) const = default;
 };
 struct Read {
     Party from = Party::visitor;
@@ -158,10 +183,24 @@ struct Closed {
     Outcome outcome = Outcome::successful;
     bool operator==(const Closed&) const = default;
 };
+struct Media { // a call offered, accepted, refused, connected, hung up or failed
+    Party from = Party::agent;
+    CallAction action = CallAction::offer;
+    bool video = false;                  // offer: a video call; accept: the accepter sends its camera
+    std::optional<CallFailure> reason;   // failed
+    bool operator==(const Media&) const = default;
+};
+struct File { // a file sent by either party (uploaded over HTTP)
+    Party from = Party::visitor;
+    std::string author;
+    FileInfo file;
+    bool operator==(const File&) const = default;
+};
 } // namespace ev
 
 using EventBody = std::variant<ev::Pending, ev::Assigned, ev::Returned, ev::Message, ev::Read, ev::PageChanged,
-                               ev::Presence, ev::ChannelChanged, ev::ColorChanged, ev::Link, ev::Idle, ev::Closed>;
+                               ev::Presence, ev::ChannelChanged, ev::ColorChanged, ev::Link, ev::Idle, ev::Closed,
+                               ev::Media, ev::File, ev::TranslationChanged>;
 
 // The "event" name of each kind on the wire.
 std::string_view event_name(const EventBody& b);

@@ -38,6 +38,9 @@ inline constexpr const char* not_eligible = "not_eligible";
 inline constexpr const char* at_capacity = "at_capacity";
 inline constexpr const char* not_ready = "not_ready";
 inline constexpr const char* nothing_waiting = "nothing_waiting";
+inline constexpr const char* media_busy = "media_busy"; // a call is already offered, connecting or active
+inline constexpr const char* no_call = "no_call";       // no call to accept, refuse, connect or signal on
+inline constexpr const char* translation_unavailable = "translation_unavailable"; // no translation to that language
 } // namespace code
 
 // --- client -> server ---------------------------------------------------------------------------------
@@ -124,6 +127,48 @@ struct ContactChannel { // a channel of an assigned contact changes state (e.g. 
     Channel channel = Channel::chat;
     ChannelState state = ChannelState::unavailable;
 };
+// WebRTC messages of a call, relayed between the two parties (docs/protocol.md, "Calls").
+struct SessionDescription {
+    std::string type; // "offer" or "answer"
+    std::string sdp;
+    bool operator==(const SessionDescription&) const = default;
+};
+struct IceCandidate { // an RTCIceCandidate's JSON
+    std::string candidate;
+    std::optional<std::string> sdp_mid;
+    std::optional<int> sdp_mline_index;
+    std::optional<std::string> username_fragment;
+    bool operator==(const IceCandidate&) const = default;
+};
+struct Signal { // exactly one of sdp, candidate, end of candidates ({"candidate":null})
+    std::optional<SessionDescription> sdp;
+    std::optional<IceCandidate> candidate;
+    bool operator==(const Signal&) const = default;
+};
+struct IceServer { // as RTCPeerConnection's iceServers take it
+    std::vector<std::string> urls;
+    std::string username;   // "" when none
+    std::string credential; // "" when none
+    bool operator==(const IceServer&) const = default;
+};
+
+struct ContactMedia { // a call negotiated on the contact
+    std::string cid;
+    std::string contact;
+    CallAction action = CallAction::offer;
+    bool video = false;
+    std::optional<CallFailure> reason; // failed
+};
+struct ContactSignal {
+    std::string cid;
+    std::string contact;
+    Signal signal;
+};
+struct ContactTranslate { // automatic translation on the contact: the customer's language, "" to turn it off
+    std::string cid;
+    std::string contact;
+    std::string language;
+};
 struct ContactStop {
     std::string cid;
     std::string contact;
@@ -137,9 +182,16 @@ struct ContactResume {
 using ClientMessage =
     std::variant<AgentLogin, AgentResume, AgentSetStatus, AgentLogout, Ping, VisitorHello, ContactRequestMsg,
                  ContactClaim, ContactSend, ContactReadMsg, ContactTyping, ContactPage, ContactColor, ContactLink,
-                 ContactChannel, ContactStop, ContactResume>;
+                 ContactChannel, ContactStop, ContactResume, ContactMedia, ContactSignal,
+                 ContactTranslate>;
 
 // --- server -> client ---------------------------------------------------------------------------------
+// What files may be sent on a contact (docs/protocol.md, "Files"); max_bytes 0: none.
+struct FileLimits {
+    std::uint64_t max_bytes = 0;
+    std::vector<std::string> types; // MIME types, "type/*" for every subtype
+    bool operator==(const FileLimits&) const = default;
+};
 struct Welcome { // reply to agent.login / agent.resume
     std::string cid;
     std::string token; // session token for agent.resume
@@ -147,6 +199,9 @@ struct Welcome { // reply to agent.login / agent.resume
     std::int64_t now = 0;
     std::vector<ContactView> contacts; // contacts the agent holds
     std::vector<ServiceInfo> services; // the services the agent may answer, with their colours
+    std::vector<IceServer> ice_servers; // for calls (TURN credentials issued for this agent)
+    std::string ice_transport_policy = "all"; // "all" or "relay"
+    FileLimits files = {};
 };
 struct AgentUpdate { // the agent's own profile or status changed
     std::string cid; // set when it answers an agent.status command
@@ -167,6 +222,9 @@ struct VisitorWelcome {
     std::int64_t now = 0;
     std::vector<ContactView> contacts; // the visitor's open contacts
     std::vector<ServiceInfo> services; // every service, with the contact types it offers
+    std::vector<IceServer> ice_servers; // for calls (TURN credentials issued for this visitor)
+    std::string ice_transport_policy = "all";
+    FileLimits files = {};
 };
 struct QueueWaiting {
     std::int64_t now = 0;
@@ -192,13 +250,23 @@ struct ContactTypingNotice { // the other party is (not) typing
     Party from = Party::visitor;
     bool typing = false;
 };
+struct QueuePosition { // to a visitor: where their pending contact is in its service's queue (1: next)
+    std::string contact;
+    std::size_t position = 0;
+};
+struct ContactSignalNotice { // a WebRTC message from the other party of a call
+    std::string contact;
+    Party from = Party::visitor;
+    Signal signal;
+};
 struct Ack {
     std::string cid;
     std::string contact;
     std::uint64_t seq = 0;
 };
 using ServerMessage = std::variant<Welcome, AgentUpdate, Error, Pong, VisitorWelcome, QueueWaiting, QueueChanged,
-                                   ContactSnapshot, ContactEventMsg, ContactTypingNotice, Ack>;
+                                   ContactSnapshot, ContactEventMsg, ContactTypingNotice, Ack,
+                                   ContactSignalNotice, QueuePosition>;
 
 // The "type" string of each message on the wire.
 std::string_view type_of(const ClientMessage& m);

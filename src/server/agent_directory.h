@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sb::server {
@@ -18,11 +19,17 @@ class AgentDirectory {
 
     // Makes the store's agents those of the config: upserts each one and deletes agents (and their sessions)
     // no longer configured. A plain password is hashed only when the stored hash does not already verify it.
+    // (The server starts with sync_config, config_sync.h, which also keeps what the admin API changed.)
     void sync(const std::vector<AgentConfig>& agents);
 
     // The agent's profile (status offline) when login and password match; nullopt otherwise. An unknown
     // login costs as much as a wrong password, so timing does not tell which logins exist.
     std::optional<AgentProfile> authenticate(const std::string& login, const std::string& password);
+    // authenticate() in steps, so that the costly check can run on another thread: password_hash() reads the
+    // store; check_password() needs nothing else (any thread). Without a hash (an unknown login) it verifies
+    // against a dummy one and returns false: the same cost as a wrong password.
+    std::optional<std::string> password_hash(const std::string& login);
+    static bool check_password(const std::optional<std::string>& hash, std::string_view password);
 
     std::optional<AgentProfile> profile(const std::string& login);
 
@@ -36,7 +43,6 @@ class AgentDirectory {
 
   private:
     Store& store_;
-    std::string dummy_hash_; // verified against for unknown logins
 };
 
 AgentProfile to_profile(const StoredAgent& a);

@@ -171,12 +171,14 @@ StorageConfig read_storage(const Object& o) {
 }
 
 Limits read_limits(const Object& o) {
-    o.allow_only({"max_frame_bytes", "messages_per_second"});
+    o.allow_only({"max_frame_bytes", "messages_per_second", "failed_logins_per_address_minute"});
     Limits l;
     l.max_frame_bytes = static_cast<std::size_t>(o.integer_or("max_frame_bytes", static_cast<long long>(l.max_frame_bytes),
                                                               1024, 16 * 1024 * 1024, "an integer from 1024 to 16777216"));
     l.messages_per_second =
         static_cast<int>(o.integer_or("messages_per_second", l.messages_per_second, 1, 100000, "a positive integer"));
+    l.failed_logins_per_address_minute = static_cast<int>(o.integer_or(
+        "failed_logins_per_address_minute", l.failed_logins_per_address_minute, 1, 100000, "an integer from 1 to 100000"));
     return l;
 }
 
@@ -191,6 +193,26 @@ ContactsConfig read_contacts(const Object& o) {
     return c;
 }
 
+TranslationConfig read_translation(const Object& o) {
+    o.allow_only({"enabled", "pairs", "timeout_ms"});
+    TranslationConfig t;
+    if (const json* v = o.find("enabled")) {
+        if (!v->is_boolean()) throw Bad{o.field("enabled") + " must be true or false"};
+        t.enabled = v->get<bool>();
+    }
+    t.pairs = o.strings_or("pairs", {});
+    for (std::size_t i = 0; i < t.pairs.size(); ++i) {
+        const std::string& p = t.pairs[i];
+        const auto dash = p.find('-');
+        if (dash == std::string::npos || !is_language(p.substr(0, dash)) || !is_language(p.substr(dash + 1)) ||
+            p.substr(dash + 1).find('-') != std::string::npos || p.substr(0, dash) == p.substr(dash + 1))
+            throw Bad{indexed(o.field("pairs"), i) + " must be two different language codes like \"en-es\""};
+    }
+    no_duplicates(t.pairs, o.field("pairs"));
+    t.timeout_ms = static_cast<int>(o.integer_or("timeout_ms", t.timeout_ms, 100, 60000, "an integer from 100 to 60000"));
+    return t;
+}
+
 GeoConfig read_geo(const Object& o) {
     o.allow_only({"ipv4", "ipv6", "trusted_proxies"});
     GeoConfig g;
@@ -202,6 +224,50 @@ GeoConfig read_geo(const Object& o) {
         if (!geo::Network::parse(g.trusted_proxies[i]))
             throw Bad{o.field("trusted_proxies") + "[" + std::to_string(i) + "] must be an address or a network such as 10.0.0.0/8"};
     return g;
+}
+
+bool is_ice_url(const std::string& u) {
+    for (const char* scheme : {"stun:", "stuns:", "turn:", "turns:"})
+        if (u.rfind(scheme, 0) == 0 && u.size() > std::string_view(scheme).size()) return true;
+    return false;
+}
+
+std::vector<std::string> read_ice_urls(const Object& o) {
+    auto urls = o.strings_or("urls", {});
+    if (urls.empty() || urls.size() > 16) throw Bad{o.field("urls") + " must list 1 to 16 URLs"};
+    for (std::size_t i = 0; i < urls.size(); ++i)
+        if (!is_ice_url(urls[i])) throw Bad{indexed(o.field("urls"), i) + " must be a stun:, stuns:, turn: or turns: URL"};
+    return urls;
+}
+
+MediaConfig read_media(const Object& o) {
+    o.allow_only({"ice_servers", "turn", "ice_transport_policy"});
+    MediaConfig m;
+    const json& servers = o.array("ice_servers");
+    for (std::size_t i = 0; i < servers.size(); ++i) {
+        Object s(servers[i], indexed(o.field("ice_servers"), i));
+        s.allow_only({"urls", "username", "credential"});
+        m.ice_servers.push_back({read_ice_urls(s), s.string_or("username", ""), s.string_or("credential", "")});
+    }
+    if (auto* v = o.find("turn")) {
+        Object t(*v, o.field("turn"));
+        t.allow_only({"urls", "secret", "ttl_seconds"});
+        TurnConfig turn;
+        turn.urls = read_ice_urls(t);
+        turn.secret = t.string("secret", 256);
+        turn.ttl_seconds = static_cast<int>(
+            t.integer_or("ttl_seconds", turn.ttl_seconds, 60, 7 * 86400, "an integer from 60 to 604800"));
+        m.turn.push_back(std::move(turn));
+    }
+    m.ice_transport_policy = o.string_or("ice_transport_policy", m.ice_transport_policy, 16);
+    if (m.ice_transport_policy != "all" && m.ice_transport_policy != "relay")
+        throw Bad{o.field("ice_transport_policy") + " must be \"all\" or \"relay\""};
+    if (m.ice_transport_policy == "relay" && m.turn.empty() &&
+        std::none_of(m.ice_servers.begin(), m.ice_servers.end(), [](const IceServerConfig& s) {
+            return std::any_of(s.urls.begin(), s.urls.end(), [](const std::string& u) { return u.rfind("turn", 0) == 0; });
+        }))
+        throw Bad{o.field("ice_transport_policy") + " is \"relay\" but no TURN server is configured"};
+    return m;
 }
 
 SiteConfig read_site(const Object& o) {
@@ -249,14 +315,15 @@ ServiceConfig read_service(const Object& o, const std::set<std::string>& site_id
     return s;
 }
 
-AgentConfig read_agent(const Object& o) {
+AgentConfig read_agent(const Object& o, bool password_required = true) {
     o.allow_only({"login", "name", "password", "password_hash", "tags", "languages", "capacity"});
     AgentConfig a;
     a.login = o.string("login");
     if (!is_id(a.login, "._-@")) throw Bad{o.field("login") + " must be 1-64 characters of a-z, 0-9, '.', '_', '-' and '@'"};
     a.name = o.string("name", 128);
     bool has_password = o.find("password") != nullptr, has_hash = o.find("password_hash") != nullptr;
-    if (has_password == has_hash) throw Bad{o.path() + " needs exactly one of password and password_hash"};
+    if ((has_password && has_hash) || (!has_password && !has_hash && password_required))
+        throw Bad{(o.path().empty() ? std::string("the agent") : o.path()) + " needs exactly one of password and password_hash"};
     if (has_password) a.password = o.string("password", 256);
     if (has_hash) {
         a.password_hash = o.string("password_hash", 127);
@@ -274,9 +341,49 @@ AgentConfig read_agent(const Object& o) {
     return a;
 }
 
+// "type/subtype" or "type/*", RFC 6838 name characters, lower case.
+bool is_mime_type(const std::string& s) {
+    auto slash = s.find('/');
+    if (slash == std::string::npos || slash == 0 || slash + 1 == s.size() || s.size() > 255) return false;
+    auto name = [](std::string_view part) {
+        return std::all_of(part.begin(), part.end(), [](char c) {
+            return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || std::string_view("!#$&^_.+-").find(c) != std::string_view::npos;
+        });
+    };
+    const std::string_view type(s.data(), slash), sub(s.data() + slash + 1, s.size() - slash - 1);
+    return name(type) && (sub == "*" || name(sub));
+}
+
+FilesConfig read_files(const Object& o) {
+    o.allow_only({"max_bytes", "types", "dir"});
+    FilesConfig f;
+    f.max_bytes = static_cast<std::size_t>(o.integer_or("max_bytes", static_cast<long long>(f.max_bytes), 1,
+                                                        1024LL * 1024 * 1024, "an integer from 1 to 1073741824"));
+    f.types = o.strings_or("types", f.types);
+    if (f.types.empty()) throw Bad{o.field("types") + " must list at least one MIME type"};
+    for (std::size_t i = 0; i < f.types.size(); ++i) {
+        auto& t = f.types[i];
+        std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        if (!is_mime_type(t))
+            throw Bad{indexed(o.field("types"), i) + " must be a MIME type like \"image/png\" or \"image/*\""};
+    }
+    no_duplicates(f.types, o.field("types"));
+    f.dir = o.string_or("dir", f.dir, 4096);
+    return f;
+}
+
+AdminConfig read_admin(const Object& o) {
+    o.allow_only({"token"});
+    AdminConfig a;
+    a.token = o.string_or("token", a.token, 256);
+    if (!is_admin_token(a.token)) throw Bad{o.field("token") + " must be 16 to 256 visible ASCII characters, no spaces"};
+    return a;
+}
+
 Config read_config(const json& root) {
     Object top(root, "");
-    top.allow_only({"listen", "storage", "web_root", "limits", "contacts", "geo", "sites", "services", "agents"});
+    top.allow_only({"listen", "storage", "web_root", "limits", "contacts", "geo", "media", "files", "sites", "services", "agents",
+                    "admin", "translation"});
     Config c;
     if (auto* v = top.find("listen")) c.listen = read_listen(Object(*v, "listen"));
     if (auto* v = top.find("storage")) c.storage = read_storage(Object(*v, "storage"));
@@ -284,6 +391,10 @@ Config read_config(const json& root) {
     if (auto* v = top.find("limits")) c.limits = read_limits(Object(*v, "limits"));
     if (auto* v = top.find("contacts")) c.contacts = read_contacts(Object(*v, "contacts"));
     if (auto* v = top.find("geo")) c.geo = read_geo(Object(*v, "geo"));
+    if (auto* v = top.find("translation")) c.translation = read_translation(Object(*v, "translation"));
+    if (auto* v = top.find("media")) c.media = read_media(Object(*v, "media"));
+    if (auto* v = top.find("files")) c.files = read_files(Object(*v, "files"));
+    if (auto* v = top.find("admin")) c.admin = read_admin(Object(*v, "admin"));
 
     std::set<std::string> site_ids;
     const json& sites = top.array("sites");
@@ -336,6 +447,35 @@ Expected<Config, ConfigError> parse_config(std::string_view text, std::string_vi
     } catch (const Bad& b) {
         return unexpected(ConfigError{one_line(prefix + b.text)});
     }
+}
+
+namespace {
+// Runs one object reader of the config file on an admin API body.
+template <class T, class Read> Expected<T, std::string> read_object(const json& j, Read read) {
+    if (!j.is_object()) return unexpected(std::string("the body must be a JSON object"));
+    try {
+        return read(Object(j, ""));
+    } catch (const Bad& b) {
+        return unexpected(one_line(b.text));
+    }
+}
+} // namespace
+
+Expected<SiteConfig, std::string> read_site_object(const json& j) {
+    return read_object<SiteConfig>(j, [](const Object& o) { return read_site(o); });
+}
+
+Expected<ServiceConfig, std::string> read_service_object(const json& j, const std::set<std::string>& site_ids) {
+    return read_object<ServiceConfig>(j, [&](const Object& o) { return read_service(o, site_ids); });
+}
+
+Expected<AgentConfig, std::string> read_agent_object(const json& j, bool password_required) {
+    return read_object<AgentConfig>(j, [&](const Object& o) { return read_agent(o, password_required); });
+}
+
+bool is_admin_token(std::string_view token) {
+    return token.size() >= 16 && token.size() <= 256 &&
+           std::all_of(token.begin(), token.end(), [](char c) { return c > 0x20 && c < 0x7f; });
 }
 
 Expected<Config, ConfigError> load_config(const std::filesystem::path& file) {

@@ -1,6 +1,8 @@
 #include "server/contact_hub.h"
 
 #include "protocol/codec.h"
+#include "server/config_sync.h"
+#include "server/ice.h"
 #include "server/log.h"
 
 #include <sodium.h>
@@ -113,6 +115,12 @@ ContactHub::ContactHub(Store& store, const Clock& clock, const Config& config, C
     for (const auto& s : config.services) services_[s.id] = s;
     for (const auto& s : config.sites) sites_[s.id] = s;
     for (const auto& a : config.agents) agents_[a.login] = a;
+    media_ = config.media;
+    file_limits_ = protocol::FileLimits{config.files.max_bytes, config.files.types};
+}
+
+std::vector<protocol::IceServer> ContactHub::ice_servers_for(const std::string& party) const {
+    return server::ice_servers_for(media_, party, clock_.now());
 }
 
 // [SECTION] Start ----------------------------------------------------------------------------------------------
@@ -120,18 +128,7 @@ ContactHub::ContactHub(Store& store, const Clock& clock, const Config& config, C
 void ContactHub::start() {
     const TimePoint now = clock_.now();
     for (const auto& [id, sc] : services_) {
-        Service s;
-        s.id = sc.id;
-        s.name = sc.name;
-        s.language = sc.language;
-        s.main_tags = sc.tags;
-        s.dissuasion = std::chrono::seconds(sc.dissuasion_seconds);
-        s.color = sc.color;
-        s.media.clear();
-        for (const auto& m : sc.media)
-            if (auto t = type_of_media(m)) s.media.push_back(*t);
-        s.site_id = sc.site;
-        auto r = router_.upsert_service(std::move(s), now);
+        auto r = router_.upsert_service(to_service(sc), now);
         if (!r) throw StoreError("service " + id + " refused by the router: " + std::string(to_string(*r.error)));
     }
     for (const auto& [login, ac] : agents_) {
@@ -242,7 +239,10 @@ std::vector<protocol::ServiceInfo> ContactHub::services_for_agent(const std::str
         const auto& tags = a->second.tags;
         if (std::all_of(s.tags.begin(), s.tags.end(),
                         [&](const std::string& t) { return std::find(tags.begin(), tags.end(), t) != tags.end(); }))
+        {
             out.push_back(service_info(s, true));
+            out.back().translations = translations_for(s.language);
+        }
     }
     return out;
 }
@@ -283,6 +283,11 @@ void ContactHub::agent_left(ConnectionId conn, bool logout) {
 // [SECTION] Dispatch -------------------------------------------------------------------------------------------
 
 void ContactHub::handle(ConnectionId conn, const protocol::ClientMessage& m) {
+    struct InCommand {
+        bool& flag;
+        explicit InCommand(bool& f) : flag(f) { flag = true; }
+        ~InCommand() { flag = false; }
+    } in_command{in_command_};
     std::visit(overloaded{
                    [&](const protocol::VisitorHello& x) { hello(conn, x); },
                    [&](const protocol::ContactRequestMsg& x) { request(conn, x); },
@@ -296,6 +301,9 @@ void ContactHub::handle(ConnectionId conn, const protocol::ClientMessage& m) {
                    [&](const protocol::ContactChannel& x) { channel(conn, x); },
                    [&](const protocol::ContactStop& x) { stop(conn, x); },
                    [&](const protocol::ContactResume& x) { resume(conn, x); },
+                   [&](const protocol::ContactMedia& x) { media(conn, x); },
+                   [&](const protocol::ContactSignal& x) { signal(conn, x); },
+                   [&](const protocol::ContactTranslate& x) { translate_contact(conn, x); },
                    [&](const auto&) {}, // agent session messages: SessionHub's
                },
                m);
@@ -410,12 +418,18 @@ void ContactHub::hello(ConnectionId conn, const protocol::VisitorHello& x) {
     visitors_by_conn_[conn] = s;
     visitor_conns_[identity.id].insert(conn);
     protocol::VisitorWelcome w{x.cid, identity, s.returning, to_epoch_ms(now), {}, {}};
+    w.ice_servers = ice_servers_for(identity.id);
+    w.ice_transport_policy = media_.ice_transport_policy;
+    w.files = file_limits_;
     for (const auto& [id, sc] : services_) w.services.push_back(service_info(sc, false));
     if (auto it = visitor_contacts_.find(identity.id); it != visitor_contacts_.end())
         for (const auto& id : it->second) w.contacts.push_back(view(records_.at(id)));
     std::sort(w.contacts.begin(), w.contacts.end(),
               [](const auto& a, const auto& b2) { return a.created_at < b2.created_at; });
     send(conn, w);
+    for (const auto& c : w.contacts) // a widget on a new page shows the place in the queue again
+        if (auto p = positions_.find(c.id); p != positions_.end() && c.state == ContactState::pending)
+            send(conn, protocol::QueuePosition{c.id, p->second});
 }
 
 // The visitor's widget went away (no connection left) or came back: presence events on their open contacts.
@@ -534,7 +548,9 @@ ContactRecord* ContactHub::acting_on(ConnectionId conn, const Actor& who, const 
         error(conn, cid, code::not_found, "no such contact");
         return nullptr;
     }
-    // Closed (or unknown): `closed` to its parties, `not_found` to everybody else.
+    // Closed (or unknown): `closed` to its parties, `not_found` to everybody else. The store must have
+    // every batch of this turn to answer.
+    flush_commits();
     auto stored = contact.empty() ? std::nullopt : store_.find_contact(contact);
     const bool party = stored && (who.agent ? stored->agent_id == who.id : stored->visitor_id == who.id);
     if (party && stored->state == "closed")
@@ -546,6 +562,14 @@ ContactRecord* ContactHub::acting_on(ConnectionId conn, const Actor& who, const 
 
 bool ContactHub::replayed(ConnectionId conn, const Actor& who, const std::string& contact, const std::string& cid) {
     if (cid.empty()) return false;
+    for (const auto& b : pending_) // applied earlier in this turn, not written yet
+        for (const auto& w : b.writes)
+            if (w.contact.id == contact)
+                for (const auto& e : w.events)
+                    if (e.cid == cid && e.party == who.key()) {
+                        send(conn, protocol::Ack{cid, contact, e.seq});
+                        return true;
+                    }
     auto seq = store_.find_cid(contact, who.key(), cid);
     if (!seq) return false;
     send(conn, protocol::Ack{cid, contact, *seq});
@@ -558,17 +582,9 @@ void ContactHub::send_message(ConnectionId conn, const protocol::ContactSend& x)
     if (x.text.empty()) return error(conn, x.cid, code::bad_field, "field \"text\" must not be empty");
     ContactRecord* r = acting_on(conn, *who, x.contact, x.cid);
     if (!r || replayed(conn, *who, x.contact, x.cid)) return;
+    if (queue_for_translation(conn, *r, *who, x)) return; // sent once translated (contact_hub_translation.cpp)
     Batch b = command_batch(conn, x.cid, clock_.now());
-    if (r->idle) {
-        r->idle = false;
-        emit(b, *r, protocol::ev::Idle{false});
-    }
-    const std::string author = who->agent ? agent_name(who->id) : r->contact.customer_name;
-    emit(b, *r, protocol::ev::Message{who->party(), author, x.text}, &*who, x.cid);
-    if (r->contact.state == ContactState::assigned)
-        schedule_idle(*r, b.now);
-    else
-        r->last_message = b.now;
+    post_message(b, *r, *who, x.text, x.cid);
     commit(b);
 }
 
@@ -691,6 +707,7 @@ void ContactHub::stop(ConnectionId conn, const protocol::ContactStop& x) {
 void ContactHub::resume(ConnectionId conn, const protocol::ContactResume& x) {
     auto who = actor_of(conn);
     if (!who) return error(conn, x.cid, code::not_logged_in, "send visitor.hello or log in first");
+    flush_commits(); // the snapshot is read from the store, after the events sent before it
     auto rec = load(x.contact);
     bool allowed = false;
     if (rec) {
@@ -704,7 +721,58 @@ void ContactHub::resume(ConnectionId conn, const protocol::ContactResume& x) {
     }
     if (!allowed) return error(conn, x.cid, code::not_found, "no such contact");
     if (x.after > rec->seq) return error(conn, x.cid, code::bad_field, "field \"after\" is beyond the contact's last event");
-    send(conn, snapshot(*rec, x.cid, x.after));
+    auto snap = snapshot(*rec, x.cid, x.after);
+    link_files(snap, conn);
+    send(conn, snap);
+}
+
+// [SECTION] Calls ----------------------------------------------------------------------------------------------
+
+void ContactHub::media(ConnectionId conn, const protocol::ContactMedia& x) {
+    auto who = actor_of(conn);
+    if (!who) return error(conn, x.cid, code::not_logged_in, "send visitor.hello or log in first");
+    ContactRecord* r = acting_on(conn, *who, x.contact, x.cid);
+    if (!r || replayed(conn, *who, x.contact, x.cid)) return;
+    const CallParty party = who->agent ? CallParty::agent : CallParty::visitor;
+    auto plan = plan_call(r->contact, r->call, party, x.action, x.video);
+    if (!plan) {
+        switch (plan.error()) {
+        case CallError::not_assigned: return error(conn, x.cid, code::bad_field, "only an assigned contact has calls");
+        case CallError::media_busy: return error(conn, x.cid, code::media_busy, "a call is already offered or going on");
+        case CallError::medium_unsupported:
+            return error(conn, x.cid, code::medium_unsupported, "the visitor's browser cannot carry this call");
+        case CallError::no_call: return error(conn, x.cid, code::no_call, "no call to " + std::string(to_string(x.action)));
+        }
+    }
+    Batch b = command_batch(conn, x.cid, clock_.now());
+    if (!plan->changed) {
+        b.replies.emplace_back(conn, protocol::Ack{x.cid, x.contact, 0});
+        commit(b);
+        return;
+    }
+    r->call = plan->call;
+    touch(b, x.contact);
+    emit(b, *r, protocol::ev::Media{who->party(), x.action, x.video, x.reason}, &*who, x.cid);
+    for (const auto& [channel, state] : plan->channels) {
+        auto res = router_.set_channel(x.contact, channel, state, b.now);
+        absorb(b, res.events);
+        if (!res) log_line("call on " + x.contact + ": channel change refused: " + std::string(to_string(*res.error)));
+    }
+    commit(b);
+}
+
+void ContactHub::signal(ConnectionId conn, const protocol::ContactSignal& x) {
+    auto who = actor_of(conn);
+    if (!who) return error(conn, x.cid, code::not_logged_in, "send visitor.hello or log in first");
+    ContactRecord* r = acting_on(conn, *who, x.contact, x.cid);
+    if (!r) return;
+    if (!r->call || r->call->phase == CallPhase::offered)
+        return error(conn, x.cid, code::no_call, "no accepted call on this contact");
+    const protocol::ServerMessage notice = protocol::ContactSignalNotice{x.contact, who->party(), x.signal};
+    if (who->agent)
+        send_to_visitor(r->contact.visitor_id, notice);
+    else
+        send_to_agent(r->contact.agent_id, notice);
 }
 
 // [SECTION] Events ---------------------------------------------------------------------------------------------
@@ -767,6 +835,7 @@ void ContactHub::absorb(Batch& b, const std::vector<RouterEvent>& events, const 
                        },
                        [&](const re::ContactReturned& x) {
                            cancel_idle(r);
+                           r.call.reset(); // the agent's side of any call is gone
                            emit(b, r, protocol::ev::Returned{});
                            emit(b, r, protocol::ev::Pending{x.contact.dissuasion_deadline
                                                                 ? std::optional(to_epoch_ms(*x.contact.dissuasion_deadline))
@@ -778,6 +847,11 @@ void ContactHub::absorb(Batch& b, const std::vector<RouterEvent>& events, const 
                            emit(b, r, protocol::ev::Assigned{{x.contact.agent_id, agent_name(x.contact.agent_id)},
                                                              x.contact.channels},
                                 by, with_cid);
+                           // A call or video contact: the visitor's call rings the agent who took it.
+                           r.call = initial_call(x.contact.type);
+                           if (r.call)
+                               emit(b, r, protocol::ev::Media{protocol::Party::visitor, CallAction::offer, r.call->video,
+                                                              std::nullopt});
                        },
                        [&](const re::ChannelChanged& x) {
                            emit(b, r, protocol::ev::ChannelChanged{x.channel, x.contact.channels[x.channel]}, by,
@@ -792,6 +866,8 @@ void ContactHub::absorb(Batch& b, const std::vector<RouterEvent>& events, const 
                        },
                        [&](const re::ContactClosed& x) {
                            cancel_idle(r);
+                           release_all_translated(b, r); // messages still being translated go first
+                           r.call.reset();
                            emit(b, r, protocol::ev::Closed{x.contact.outcome.value_or(Outcome::unfinalized)}, by, with_cid);
                            const std::string id = r.contact.id;
                            auto vc = visitor_contacts_.find(r.contact.visitor_id);
@@ -817,7 +893,8 @@ void ContactHub::schedule_idle(ContactRecord& r, std::optional<TimePoint> last_m
 void ContactHub::cancel_idle(const ContactRecord& r) { idle_deadlines_.erase({r.last_message + options_.idle, r.contact.id}); }
 
 void ContactHub::commit(Batch& b) {
-    std::vector<ContactWrite> writes;
+    // The rows as they are now: later commands of the same turn change records_ again.
+    std::vector<ContactWrite>& writes = b.writes;
     writes.reserve(b.touched.size());
     for (const auto& id : b.touched) {
         const ContactRecord* r = nullptr;
@@ -829,16 +906,52 @@ void ContactHub::commit(Batch& b) {
         auto ev = b.events.find(id);
         writes.push_back(ContactWrite{to_stored(*r), ev != b.events.end() ? std::move(ev->second) : std::vector<StoredEvent>{}});
     }
+    for (auto& f : b.files) // a file's row goes in its contact's write, with its `file` event
+        for (auto& w : writes)
+            if (w.contact.id == f.contact_id) w.files.push_back(f);
+    for (const auto& w : writes) // a contact joined or left a queue: the positions behind it move
+        for (const auto& e : w.events)
+            if (e.kind == "pending" || e.kind == "assigned" || e.kind == "closed" || e.kind == "returned") {
+                b.queues_moved.insert(records_.count(w.contact.id) ? records_.at(w.contact.id).contact.service_id
+                                                                   : b.closed.at(w.contact.id).contact.service_id);
+                break;
+            }
+    pending_.push_back(std::move(b));
+    if (post_ && in_command_) {
+        if (!flush_posted_) {
+            flush_posted_ = true;
+            post_([this] {
+                flush_posted_ = false;
+                flush_commits();
+            });
+        }
+        return;
+    }
+    flush_commits();
+}
+
+void ContactHub::flush_commits() {
+    if (pending_.empty()) return;
+    std::vector<Batch> group;
+    group.swap(pending_);
+    std::vector<ContactWrite> writes;
+    for (auto& b : group)
+        for (auto& w : b.writes) writes.push_back(std::move(w));
     try {
         store_.write_contacts(writes);
     } catch (const StoreError& e) {
         log_line(std::string("cannot store contact events: ") + e.what());
-        if (b.requester) error(b.requester, b.requester_cid, code::internal, "the server failed; the command was not applied");
-        for (const auto& [login, change] : b.lists) unsent_lists_[login].then(change);
-        unsent_relist_.insert(b.relist.begin(), b.relist.end());
+        for (auto& b : group) {
+            if (b.requester) error(b.requester, b.requester_cid, code::internal, "the server failed; the command was not applied");
+            for (const auto& [login, change] : b.lists) unsent_lists_[login].then(change);
+            unsent_relist_.insert(b.relist.begin(), b.relist.end());
+        }
         return;
     }
+    for (auto& b : group) deliver(b);
+}
 
+void ContactHub::deliver(Batch& b) {
     // Durable: now tell everybody.
     std::set<std::pair<ConnectionId, std::string>> gets_snapshot;
     for (const auto& s : b.snapshots) gets_snapshot.insert({s.conn, s.contact});
@@ -848,17 +961,62 @@ void ContactHub::commit(Batch& b) {
             for (ConnectionId c : conns)
                 if (!gets_snapshot.count({c, d.event.contact})) send(c, m);
         };
-        if (auto v = visitor_conns_.find(d.visitor_id); v != visitor_conns_.end()) to(v->second);
+        if (auto v = visitor_conns_.find(d.visitor_id); v != visitor_conns_.end()) {
+            link_file(m.event, "visitor:" + d.visitor_id); // a file event carries each party's own link
+            to(v->second);
+        }
         if (!d.agent_id.empty())
-            if (auto a = agent_conns_.find(d.agent_id); a != agent_conns_.end()) to(a->second);
+            if (auto a = agent_conns_.find(d.agent_id); a != agent_conns_.end()) {
+                link_file(m.event, "agent:" + d.agent_id);
+                to(a->second);
+            }
     }
     for (const auto& s : b.snapshots) {
         auto rec = load(s.contact);
-        if (rec) send(s.conn, snapshot(*rec, s.cid, s.after));
+        if (!rec) continue;
+        auto snap = snapshot(*rec, s.cid, s.after);
+        link_files(snap, s.conn);
+        send(s.conn, snap);
     }
     for (const auto& [conn, m] : b.replies) send(conn, m);
 
     send_lists(b);
+    send_positions(b.queues_moved);
+}
+
+void ContactHub::send_positions(const std::set<std::string>& services) {
+    if (services.empty()) return;
+    std::vector<const ContactRecord*> waiting; // pending contacts of these services, in the queue's order
+    for (const auto& [id, r] : records_)
+        if (r.contact.state == ContactState::pending && services.count(r.contact.service_id)) waiting.push_back(&r);
+    std::sort(waiting.begin(), waiting.end(), [](const ContactRecord* a, const ContactRecord* b2) {
+        if (a->contact.service_id != b2->contact.service_id) return a->contact.service_id < b2->contact.service_id;
+        if (a->contact.created_at != b2->contact.created_at) return a->contact.created_at < b2->contact.created_at;
+        return a->contact.queue_order < b2->contact.queue_order;
+    });
+    std::set<std::string> listed;
+    std::size_t position = 0;
+    std::string service;
+    for (const ContactRecord* r : waiting) {
+        if (r->contact.service_id != service) {
+            service = r->contact.service_id;
+            position = 0;
+        }
+        ++position;
+        listed.insert(r->contact.id);
+        auto& told = positions_[r->contact.id];
+        if (told == position) continue;
+        told = position;
+        send_to_visitor(r->contact.visitor_id, protocol::QueuePosition{r->contact.id, position});
+    }
+    for (auto it = positions_.begin(); it != positions_.end();) { // no longer waiting in these queues
+        auto rec = records_.find(it->first);
+        const bool gone = rec == records_.end() || rec->second.contact.state != ContactState::pending;
+        if (gone || (services.count(rec->second.contact.service_id) && !listed.count(it->first)))
+            it = positions_.erase(it);
+        else
+            ++it;
+    }
 }
 
 void ContactHub::send_lists(Batch& b) {
@@ -955,6 +1113,8 @@ protocol::ContactView ContactHub::view(const ContactRecord& r) const {
     v.seq = r.seq;
     v.callback = r.callback;
     v.weblead = r.weblead;
+    v.call = r.call;
+    v.translation = r.translation;
     return v;
 }
 
@@ -1008,6 +1168,7 @@ void ContactHub::send_to_visitor(const std::string& visitor_id, const protocol::
 // [SECTION] Time -----------------------------------------------------------------------------------------------
 
 void ContactHub::tick() {
+    translation_tick(); // messages whose translation is late go without it
     Batch b;
     b.now = clock_.now();
     try {
@@ -1046,6 +1207,7 @@ std::optional<TimePoint> ContactHub::next_deadline() const {
     };
     if (!idle_deadlines_.empty()) consider(idle_deadlines_.begin()->first);
     if (!away_deadlines_.empty()) consider(away_deadlines_.begin()->first);
+    if (auto t = next_translation_deadline()) consider(*t);
     return next;
 }
 

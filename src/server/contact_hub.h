@@ -26,10 +26,13 @@
 #include "server/config.h"
 #include "server/contact_record.h"
 #include "server/store/store.h"
+#include "server/translate/translator.h"
 
 #include <cstdint>
 #include <functional>
+#include <deque>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -84,6 +87,16 @@ class ContactHub {
     // A connection is gone (agent or visitor). Never throws.
     void connection_closed(ConnectionId conn);
 
+    // --- group commit ------------------------------------------------------------------------------------------
+    // With `post` (runs a function on the io thread after the work already queued there), the batches of
+    // WebSocket commands are not written one transaction each: they wait for the end of the event loop's
+    // turn and are written in ONE transaction, then sent in order. Nothing is sent before it is durable; a
+    // command that needs the store's view (a resume, a retried cid) sees the waiting batches too. Without it
+    // (tests), every commit is written and sent at once.
+    void group_commits(std::function<void(std::function<void()>)> post) { post_ = std::move(post); }
+    // Writes and sends every waiting batch now (also called before any commit outside a command).
+    void flush_commits();
+
     // --- time ----------------------------------------------------------------------------------------------
     void tick();
     std::optional<TimePoint> next_deadline() const;
@@ -93,8 +106,51 @@ class ContactHub {
     // The visitor's country (ISO code, "" when unknown) for a connection: GeoIP of its client address.
     void on_country(std::function<std::string(ConnectionId)> f) { country_of_ = std::move(f); }
     std::int64_t now_ms() const { return to_epoch_ms(clock_.now()); }
+    // What welcomes carry for calls: ICE servers (TURN credentials issued to `party`, an agent login or a
+    // visitor id) and the ICE transport policy.
+    std::vector<protocol::IceServer> ice_servers_for(const std::string& party) const;
+    const std::string& ice_transport_policy() const { return media_.ice_transport_policy; }
+
+    // --- files (server/files.h, docs/protocol.md "Files") -----------------------------------------------------
+    // What files may be sent, as welcomes carry it.
+    const protocol::FileLimits& file_limits() const { return file_limits_; }
+    // Why `who` (an agent login or a visitor id) may not send a file on `contact` now, or nullptr when they may:
+    // "not_found" (no such contact, or not theirs), "closed", "not_assigned" (no agent holds it).
+    const char* file_refusal(const std::string& contact, bool agent, const std::string& who) const;
+    // Announces a file on its contact: the `file` event, written with the file's row in one transaction, then
+    // sent to both parties, each with their own link. Returns the event as its sender gets it. The caller checked
+    // file_refusal() just before (same io thread). Throws StoreError.
+    protocol::ContactEvent share_file(const StoredFile& file, bool agent, const std::string& who);
+    // Signs a file's download link for a party ("agent:<login>" or "visitor:<id>"); set by Files.
+    using FileLinker = std::function<std::string(const protocol::FileInfo&, const std::string& party)>;
+    void on_file_link(FileLinker f) { file_link_ = std::move(f); }
 
     const Router& router() const { return router_; }
+
+    // --- configuration, changed live by the admin API (contact_hub_config.cpp) ------------------------------
+    // The caller validated and stored the change. Waiting lists follow at once (queue.changed), pending contacts
+    // whose service or site changed are sent again to the agents listing them, and the next visitor.welcome and
+    // agent.welcome list what is configured now. Store failures are logged, as for the timer (never throws).
+    void put_site(const SiteConfig& s);
+    void remove_site(const std::string& id);
+    void put_service(const ServiceConfig& s);
+    // Open contacts of a service that agents hold: a service with such contacts cannot be removed.
+    std::size_t held_contacts_of_service(const std::string& id) const;
+    // Closes the service's pending contacts as unfinalized, then forgets it. Call only when
+    // held_contacts_of_service is 0. Returns the ids of the contacts it closed.
+    std::vector<std::string> remove_service(const std::string& id);
+    void put_agent(const AgentConfig& a);
+    // The agent's contacts return to the queue (as at a logout), pending contacts addressed to them become
+    // ordinary ones, and the agent is forgotten. Log their connections out first (SessionHub::agent_removed).
+    void remove_agent(const std::string& login);
+
+    // --- automatic translation (contact_hub_translation.cpp, docs/protocol.md "Automatic translations") ----
+    // While a contact's translation is on, its chat messages wait, in order, for their translation (at most
+    // `timeout`: then they go without one); each is stored and sent only then, with its translation. Without a
+    // translator every contact.translate is refused with translation_unavailable. `t` outlives the hub's use.
+    void use_translator(translate::Translator* t, Duration timeout);
+    // The languages a contact of a service in `language` may be translated into (agent.welcome's services).
+    std::vector<std::string> translations_for(const std::string& language) const;
 
   private:
     struct VisitorSession {
@@ -156,6 +212,9 @@ class ContactHub {
         std::vector<std::pair<ConnectionId, protocol::ServerMessage>> replies;
         ConnectionId requester = 0;                       // gets `internal` if the store fails
         std::string requester_cid;
+        std::vector<StoredFile> files;                    // written with their contact (share_file)
+        std::vector<ContactWrite> writes;                 // what commit() took from the above for the store
+        std::set<std::string> queues_moved;               // services whose waiting order changed (positions)
     };
 
     // The batch of a client's command (its connection gets `internal` if the store fails), and a refusal in it.
@@ -175,6 +234,38 @@ class ContactHub {
     void channel(ConnectionId conn, const protocol::ContactChannel& x);
     void stop(ConnectionId conn, const protocol::ContactStop& x);
     void resume(ConnectionId conn, const protocol::ContactResume& x);
+    void translate_contact(ConnectionId conn, const protocol::ContactTranslate& x);
+
+    // A chat message: idle ends, the `message` event (with its translation, if any), the idle clock restarts.
+    void post_message(Batch& b, ContactRecord& r, const Actor& who, const std::string& text, const std::string& cid,
+                      std::optional<protocol::ev::Translation> translation = std::nullopt);
+    // Messages waiting for their translation (or behind one that does), per contact, in arrival order.
+    struct Translating {
+        std::uint64_t ticket = 0;
+        Actor who;
+        ConnectionId conn = 0; // the sender's connection: gets `internal` if storing fails
+        std::string cid;
+        std::string text;
+        std::string language;  // what the translation is in
+        TimePoint deadline;    // goes untranslated from then on
+        bool waiting = false;  // no answer from the translator yet
+        std::optional<std::string> translated;
+    };
+    // True when the message is queued (translation on, or others of the contact are still queued), or is a
+    // retry (same cid) of one that is: then its event, when sent, answers both.
+    bool queue_for_translation(ConnectionId conn, ContactRecord& r, const Actor& who, const protocol::ContactSend& x);
+    void translated(const std::string& contact, std::uint64_t ticket, translate::Result result);
+    // Sends the queued messages of a contact that are ready (answered or past their deadline), in order.
+    void release_translated(const std::string& contact);
+    // Every queued message of the contact, now, into `b` (the contact is closing: they go before `closed`).
+    void release_all_translated(Batch& b, ContactRecord& r);
+    void translation_tick();
+    std::optional<TimePoint> next_translation_deadline() const;
+    void media(ConnectionId conn, const protocol::ContactMedia& x);
+    void signal(ConnectionId conn, const protocol::ContactSignal& x);
+    // A `file` event's link for the party it is sent to; every file event of a snapshot for a connection.
+    void link_file(protocol::ContactEvent& e, const std::string& party) const;
+    void link_files(protocol::ContactSnapshot& s, ConnectionId conn) const;
 
     // helpers
     std::optional<Actor> actor_of(ConnectionId conn) const;
@@ -187,7 +278,11 @@ class ContactHub {
     std::uint64_t emit(Batch& b, ContactRecord& r, protocol::EventBody body, const Actor* who = nullptr,
                        const std::string& cid = {});
     void touch(Batch& b, const std::string& contact);
+    // Persists the batch, then sends it; with group commit during a WebSocket command, later in the turn.
     void commit(Batch& b);
+    void deliver(Batch& b); // sends a batch whose writes are durable
+    // Tells waiting visitors of these services their new queue.position, when it changed.
+    void send_positions(const std::set<std::string>& services);
     // (Re)arms the idle deadline of an assigned contact, from `last_message` when given.
     void schedule_idle(ContactRecord& r, std::optional<TimePoint> last_message = std::nullopt);
     void cancel_idle(const ContactRecord& r);
@@ -217,6 +312,14 @@ class ContactHub {
     std::map<std::string, ServiceConfig> services_;
     std::map<std::string, SiteConfig> sites_;
     std::map<std::string, AgentConfig> agents_;
+    MediaConfig media_;
+    protocol::FileLimits file_limits_;
+    FileLinker file_link_;
+    translate::Translator* translator_ = nullptr;
+    Duration translation_timeout_{3000};
+    std::uint64_t next_ticket_ = 0;
+    std::map<std::string, std::deque<Translating>> translating_; // contact -> queued messages
+    std::shared_ptr<int> alive_ = std::make_shared<int>(0);      // translator answers after the hub do nothing
 
     std::map<std::string, ContactRecord> records_;                 // open contacts
     std::map<std::string, std::set<std::string>> visitor_contacts_; // visitor -> open contacts
@@ -237,6 +340,12 @@ class ContactHub {
     std::map<std::string, ListChange> unsent_lists_;
     std::set<std::string> unsent_relist_;
     std::function<void()> deadline_changed_;
+    // [SECTION] Group commit: batches committed but not yet written, in order (see group_commits()).
+    std::vector<Batch> pending_;
+    std::function<void(std::function<void()>)> post_;
+    bool in_command_ = false;  // handle() runs: commits may wait for the end of the turn
+    bool flush_posted_ = false;
+    std::map<std::string, std::size_t> positions_; // pending contact -> the queue.position its visitor has
     std::optional<TimePoint> notified_deadline_;
 };
 

@@ -60,6 +60,10 @@ std::string record_to_json(const ContactRecord& r) {
         {"last_message", to_epoch_ms(r.last_message)},
     };
     if (r.callback) j["callback"] = {{"phone", r.callback->phone}, {"when", r.callback->when}};
+    if (!r.translation.empty()) j["translation"] = r.translation;
+    if (r.call)
+        j["call"] = {{"offerer", std::string(to_string(r.call->offerer))}, {"video", r.call->video},
+                     {"phase", std::string(to_string(r.call->phase))}, {"accepter_video", r.call->accepter_video}};
     if (r.weblead)
         j["weblead"] = {{"name", r.weblead->name}, {"email", r.weblead->email}, {"phone", r.weblead->phone},
                         {"message", r.weblead->message}};
@@ -112,6 +116,10 @@ ContactRecord record_from_json(std::string_view text) {
         r.last_message = from_epoch_ms(j.value("last_message", std::int64_t{0}));
         if (auto it = j.find("callback"); it != j.end())
             r.callback = protocol::CallbackInfo{it->value("phone", ""), it->value("when", "")};
+        r.translation = j.value("translation", "");
+        if (auto it = j.find("call"); it != j.end() && !it->is_null())
+            r.call = Call{parse_enum<CallParty>(*it, "offerer", call_party_from), it->value("video", false),
+                          parse_enum<CallPhase>(*it, "phase", call_phase_from), it->value("accepter_video", false)};
         if (auto it = j.find("weblead"); it != j.end())
             r.weblead = protocol::WebleadInfo{it->value("name", ""), it->value("email", ""), it->value("phone", ""),
                                               it->value("message", "")};

@@ -2,6 +2,7 @@
 // presence, callback / weblead details, idle state, and THE sequence number of the contact's event stream.
 // Stored as one JSON document (StoredContact::data); this file is the only one that reads or writes it.
 #pragma once
+#include "core/call.h"
 #include "core/contact.h"
 #include "protocol/contact_view.h"
 #include "server/store/store.h"
@@ -22,6 +23,8 @@ struct ContactRecord {
     std::optional<protocol::WebleadInfo> weblead;
     bool idle = false;          // an idle event (idle: true) was sent and no message since
     TimePoint last_message{};   // last chat message or the assignment: idle detection starts here
+    std::optional<Call> call;   // the call offered, being set up or going on (docs/protocol.md, "Calls")
+    std::string translation;    // the customer's language while automatic translation is on, else ""
     bool operator==(const ContactRecord&) const = default;
 };
 

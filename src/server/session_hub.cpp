@@ -22,14 +22,6 @@ const std::string& cid_of(const protocol::ClientMessage& m) {
     return std::visit([](const auto& x) -> const std::string& { return x.cid; }, m);
 }
 
-// Client text made safe for a log line.
-std::string printable(const std::string& s) {
-    std::string out = s.substr(0, 64);
-    for (char& ch : out)
-        if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f) ch = '?';
-    return out;
-}
-
 } // namespace
 
 SessionHub::SessionHub(AgentDirectory& directory, HubOptions options) : directory_(directory), options_(std::move(options)) {}
@@ -68,6 +60,26 @@ void SessionHub::send_frame(ConnectionId id, const std::string& frame) {
     if (it != connections_.end()) it->second.peer.send(frame);
 }
 
+void SessionHub::agent_changed(const std::string& login) {
+    auto presence = presence_.find(login);
+    if (presence == presence_.end()) return; // not connected: the next welcome carries the new profile
+    auto profile = directory_.profile(login);
+    if (!profile) return;
+    profile->status = presence->second.status;
+    const std::string frame = protocol::encode(protocol::AgentUpdate{"", *profile});
+    for (auto& [id, c] : connections_)
+        if (c.login == login) c.peer.send(frame);
+}
+
+void SessionHub::agent_removed(const std::string& login) {
+    for (auto& [id, c] : connections_) {
+        if (c.login != login) continue;
+        log_line("agent " + login + " deleted by an administrator: logged out (connection " + std::to_string(id) + ")");
+        log_out(id, c, true);
+        c.peer.close();
+    }
+}
+
 bool SessionHub::within_rate(Connection& c) {
     auto now = options_.now();
     if (now < c.window_start || now - c.window_start >= std::chrono::seconds(1)) {
@@ -89,6 +101,17 @@ void SessionHub::receive_text(ConnectionId id, std::string_view frame) {
     if (it == connections_.end()) return;
     Connection& c = it->second;
     if (!within_rate(c)) return;
+    if (c.checking) { // behind an agent.login being checked: handled after its answer (release_held)
+        if (c.held.size() < max_held_frames)
+            c.held.emplace_back(frame);
+        else
+            send(c, error("", protocol::code::rate_limited, "a login is being checked: wait for its answer; frame dropped"));
+        return;
+    }
+    process(id, c, frame);
+}
+
+void SessionHub::process(ConnectionId id, Connection& c, std::string_view frame) {
     auto decoded = protocol::decode_client(frame);
     if (!decoded) {
         send(c, protocol::to_error(decoded.error())); // the connection stays usable
@@ -135,7 +158,13 @@ void SessionHub::log_in(ConnectionId id, Connection& c, const std::string& cid, 
     auto profile = directory_.profile(login);
     if (!profile) throw std::runtime_error("agent " + login + " vanished from the store");
     Presence& p = presence_[login];
-    if (p.connections++ == 0) p.status = AgentStatus::paused; // first connection: start paused
+    if (p.connections++ == 0) { // first connection: paused, unless it resumes a session that just dropped
+        p.status = AgentStatus::paused;
+        auto d = dropped_.find(login);
+        if (d != dropped_.end() && options_.now() - d->second.at <= options_.resume_status_seconds)
+            p.status = d->second.status;
+        if (d != dropped_.end()) dropped_.erase(d);
+    }
     c.login = login;
     c.token = token;
     profile->status = p.status;
@@ -146,6 +175,9 @@ void SessionHub::log_in(ConnectionId id, Connection& c, const std::string& cid, 
         welcome.now = contacts_->now_ms();
         welcome.contacts = contacts_->held_by(login);
         welcome.services = contacts_->services_for_agent(login);
+        welcome.ice_servers = contacts_->ice_servers_for(login);
+        welcome.ice_transport_policy = contacts_->ice_transport_policy();
+        welcome.files = contacts_->file_limits();
     }
     send(c, welcome);
     if (contacts_) contacts_->send_waiting(id);
@@ -162,6 +194,10 @@ void SessionHub::log_out(ConnectionId id, Connection& c, bool logout) {
     }
     auto it = presence_.find(c.login);
     if (it != presence_.end() && --it->second.connections <= 0) {
+        if (logout)
+            dropped_.erase(c.login);
+        else
+            dropped_[c.login] = Dropped{it->second.status, options_.now()};
         presence_.erase(it); // last connection gone: offline
         log_line("agent " + c.login + " is offline");
     }
@@ -171,32 +207,7 @@ void SessionHub::log_out(ConnectionId id, Connection& c, bool logout) {
 
 void SessionHub::handle(ConnectionId id, Connection& c, const protocol::ClientMessage& m) {
     std::visit(overloaded{
-                   [&](const protocol::AgentLogin& x) {
-                       if (contacts_ && contacts_->is_visitor(id)) {
-                           send(c, error(x.cid, protocol::code::bad_field, "this connection is a visitor's; open another to log in"));
-                           return;
-                       }
-                       const auto now = options_.now();
-                       if (now - c.login_window_start >= std::chrono::minutes(1)) {
-                           c.login_window_start = now;
-                           c.failed_logins = 0;
-                       }
-                       if (c.failed_logins >= options_.failed_logins_per_minute) {
-                           send(c, error(x.cid, protocol::code::rate_limited,
-                                         "too many failed logins: wait a minute before trying again"));
-                           return;
-                       }
-                       auto profile = directory_.authenticate(x.login, x.password);
-                       if (!profile) {
-                           ++c.failed_logins;
-                           log_line("failed login for \"" + printable(x.login) + "\"");
-                           send(c, error(x.cid, protocol::code::bad_credentials, "wrong login or password"));
-                           return;
-                       }
-                       c.failed_logins = 0;
-                       log_out(id, c, false); // a second login on one connection replaces the first
-                       log_in(id, c, x.cid, profile->login, directory_.open_session(profile->login, unix_now()));
-                   },
+                   [&](const protocol::AgentLogin& x) { agent_login(id, c, x); },
                    [&](const protocol::AgentResume& x) {
                        if (contacts_ && contacts_->is_visitor(id)) {
                            send(c, error(x.cid, protocol::code::bad_field, "this connection is a visitor's; open another to log in"));

@@ -54,6 +54,8 @@ for (const browserName of browsersToTest().filter((b) => b === 'chromium')) {
         const m = /(\d+):(\d\d)/.exec(left);
         assert.ok(m, `countdown text: ${left}`);
         assert.ok(Number(m[1]) * 60 + Number(m[2]) <= DISSUASION_SECONDS, `countdown ${left} within ${DISSUASION_SECONDS} s`);
+        // queue.position: the only contact waiting for this service is the next one.
+        await waitForText(page, '.sbw-position', /\b1\b/);
         await typeChat(page, 'and to Gozo');
         await screenshot(page, `${TEST}-countdown`, browserName);
 

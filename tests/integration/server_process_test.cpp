@@ -1,5 +1,8 @@
 // Starts the real switchboard-server and talks to it over HTTP and WebSocket, plus its start-up failures.
+// PostgresServerTest runs some of it on PostgreSQL (ctest's fixture "pg"; label postgres).
 #include "protocol/codec.h"
+
+#include "pg_test_db.h"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -154,7 +157,7 @@ class ServerTest : public ::testing::Test {
 
     std::vector<std::string> args(std::vector<std::string> extra = {}) {
         std::vector<std::string> a{"--config", (dir / "config.json").string(), "--port", "0",
-                                   "--db", (dir / "db/switchboard.db").string(), "--web-root", (dir / "site").string()};
+                                   "--db", database(), "--web-root", (dir / "site").string()};
         a.insert(a.end(), extra.begin(), extra.end());
         return a;
     }
@@ -179,6 +182,12 @@ class ServerTest : public ::testing::Test {
         return {code.value_or(-1), p.stderr_lines()};
     }
 
+    // The SQLite file, or the PostgreSQL URL of PostgresServerTest (--db).
+    virtual std::string database() { return (dir / "db/switchboard.db").string(); }
+
+    // Test bodies shared by both backends.
+    void acknowledged_contacts_survive_kill_nine();
+
     static std::string join(const std::vector<std::string>& lines) {
         std::string s;
         for (const auto& l : lines) s += l + "\n";
@@ -187,6 +196,30 @@ class ServerTest : public ::testing::Test {
 
     TempDir dir;
     std::optional<ServerProcess> server;
+};
+
+// The server on PostgreSQL: a fresh database on the private test server that ctest's fixture "pg" starts
+// (scripts/pg-test-server). Without that server the test FAILS: both backends must pass.
+class PostgresServerTest : public ServerTest {
+  protected:
+    void SetUp() override {
+        ServerTest::SetUp();
+        try {
+            pg.emplace();
+        } catch (const std::exception& e) {
+            FAIL() << e.what();
+        }
+        std::string text = valid_config;
+        const std::string listen = R"("listen": {"host": "127.0.0.1", "port": 8080},)";
+        ASSERT_NE(text.find(listen), std::string::npos);
+        text.replace(text.find(listen), listen.size(),
+                     listen + R"( "storage": {"kind": "postgres", "url": ")" + pg->url() + R"("},)");
+        write_config(text);
+    }
+    void TearDown() override { server.reset(); } // before the database is dropped
+    std::string database() override { return pg->url(); }
+
+    std::optional<sb::test::PgTestDatabase> pg;
 };
 
 struct HttpReply {
@@ -568,7 +601,8 @@ TEST_F(ServerTest, VisitorAndAgentChatFromRequestToStop) {
     EXPECT_EQ(next_event(agent).seq, 5u);
 }
 
-TEST_F(ServerTest, AcknowledgedContactsSurviveKillNine) {
+// After kill -9 and a restart on the same database: every acknowledged contact, message and pending deadline.
+void ServerTest::acknowledged_contacts_survive_kill_nine() {
     auto port = start();
     std::string token, held, pending;
     std::optional<std::int64_t> deadline;
@@ -627,6 +661,13 @@ TEST_F(ServerTest, AcknowledgedContactsSurviveKillNine) {
     EXPECT_EQ(waiting.contacts[0].deadline, deadline);
 }
 
+TEST_F(ServerTest, AcknowledgedContactsSurviveKillNine) { acknowledged_contacts_survive_kill_nine(); }
+TEST_F(PostgresServerTest, AcknowledgedContactsSurviveKillNine) {
+    acknowledged_contacts_survive_kill_nine();
+    EXPECT_NE(join(server->stderr_lines()).find("with database postgresql://"), std::string::npos)
+        << join(server->stderr_lines()); // the restarted server ran on PostgreSQL
+}
+
 TEST_F(ServerTest, TheVisitorsCountryComesFromGeoIpBehindATrustedProxy) {
     std::string text = valid_config;
     const std::string limits = R"("limits": {"max_frame_bytes": 4096, "messages_per_second": 50},)";
@@ -647,4 +688,71 @@ TEST_F(ServerTest, TheVisitorsCountryComesFromGeoIpBehindATrustedProxy) {
     visitor.read_as<protocol::ContactSnapshot>();
     auto waiting = next_waiting(agent, 1);
     EXPECT_EQ(waiting.contacts[0].customer.country, "US") << "Debian's tor-geoipdb places 8.8.8.8 in the US";
+}
+
+// [SECTION] Automatic translations with the real Apertium (scripts/setup installs apertium-eng-spa) ----------------
+
+TEST_F(ServerTest, AutomaticTranslationBetweenAnEnglishAgentAndASpanishCustomer) {
+    auto port = start();
+    WsClient agent(port);
+    agent.send(protocol::AgentLogin{"l", "alice", "alice-demo"});
+    auto welcome = agent.read_as<protocol::Welcome>();
+    ASSERT_EQ(welcome.services.size(), 1u);
+    const auto& offered = welcome.services[0].translations;
+    EXPECT_NE(std::find(offered.begin(), offered.end(), "es"), offered.end()) << "English <-> Spanish is installed";
+    agent.send(protocol::AgentSetStatus{"s", sb::AgentStatus::ready});
+    EXPECT_EQ(next_of<protocol::AgentUpdate>(agent).agent.status, sb::AgentStatus::ready);
+
+    WsClient visitor(port);
+    say_hello(visitor, "María");
+    visitor.send(chat_request("r1"));
+    const std::string id = visitor.read_as<protocol::ContactSnapshot>().contact.id;
+    next_waiting(agent, 1);
+    agent.send(protocol::ContactClaim{"c1", id});
+    EXPECT_EQ(next_of<protocol::ContactSnapshot>(agent).contact.state, sb::ContactState::assigned);
+    next_event(visitor); // assigned
+
+    agent.send(protocol::ContactTranslate{"t0", id, "it"}); // no English <-> Italian pair in Debian
+    auto refused = next_of<protocol::Error>(agent);
+    EXPECT_EQ(refused.cid, "t0");
+    EXPECT_EQ(refused.code, "translation_unavailable");
+
+    agent.send(protocol::ContactTranslate{"t1", id, "es"});
+    auto on = next_event(agent);
+    EXPECT_EQ(on.cid, "t1");
+    EXPECT_EQ(std::get<protocol::ev::TranslationChanged>(on.body).language, "es");
+    EXPECT_EQ(next_event(visitor), on);
+
+    visitor.send(protocol::ContactSend{"m1", id, "Hola, necesito ayuda con mi pedido."});
+    auto heard = next_event(agent);
+    const auto& m1 = std::get<protocol::ev::Message>(heard.body);
+    EXPECT_EQ(m1.text, "Hola, necesito ayuda con mi pedido.");
+    ASSERT_TRUE(m1.translation) << "translated by Apertium";
+    EXPECT_EQ(m1.translation->language, "en");
+    EXPECT_NE(m1.translation->text.find("I need help"), std::string::npos) << m1.translation->text;
+    auto mine = next_event(visitor);
+    EXPECT_EQ(mine.cid, "m1");
+    EXPECT_EQ(mine.seq, heard.seq);
+
+    agent.send(protocol::ContactSend{"m2", id, "Thank you, I will check your order."});
+    auto read = next_event(visitor);
+    const auto& m2 = std::get<protocol::ev::Message>(read.body);
+    EXPECT_EQ(m2.text, "Thank you, I will check your order.");
+    ASSERT_TRUE(m2.translation);
+    EXPECT_EQ(m2.translation->language, "es");
+    EXPECT_NE(m2.translation->text.find("Gracias"), std::string::npos) << m2.translation->text;
+    EXPECT_EQ(next_event(agent).seq, read.seq);
+
+    bool logged = false;
+    for (const auto& l : server->stderr_lines()) logged |= l.find("automatic translation with Apertium: ") != std::string::npos;
+    EXPECT_TRUE(logged) << join(server->stderr_lines());
+}
+
+TEST_F(ServerTest, RefusesATranslationPairThatIsNotInstalled) {
+    std::string text = valid_config;
+    text.insert(text.rfind('}'), R"(, "translation": {"pairs": ["en-zz"]})");
+    write_config(text);
+    auto [code, lines] = start_failure(args());
+    EXPECT_EQ(code, 2);
+    EXPECT_NE(join(lines).find("translation.pairs: no Apertium translation from en to zz"), std::string::npos) << join(lines);
 }

@@ -81,7 +81,9 @@
   class Widget {
     constructor(config) {
       this.config = config;
-      this.capabilities = mediaCapabilities();
+      this.capabilities = config.capabilities || mediaCapabilities();
+      this.calls = new W.CallController(this); // widget-call.js
+      this.files = new W.FileController(this); // widget-files.js
       const tab = session.get(TAB_KEY) || {};
       // While a contact goes on, the widget keeps the language it started in, whatever the next page says.
       this.language = W.i18n.pickLanguage((tab.contact && tab.language) || config.language);
@@ -106,6 +108,7 @@
       this.typingTimer = null;
       this.agentTypingTimer = null;
       this.countdownTimer = null;
+      this.positions = {}; // contact id -> place in its service's queue (queue.position)
       this.conn = null;
       if (this.view === 'contact' && !this.contact) this.view = 'home';
     }
@@ -161,6 +164,8 @@
       if (typeof msg.now === 'number') this.offset = msg.now - Date.now();
       this.welcomed = true;
       if (Array.isArray(msg.services)) this.services = msg.services;
+      this.calls.setIce(msg.ice_servers, msg.ice_transport_policy);
+      this.files.setLimits(msg.files);
       this.save();
       // The offered types may have changed (a form being filled in stays, unless its type is not offered).
       if (this.view === 'home') this.render();
@@ -202,6 +207,13 @@
         case 'contact.typing':
           if (msg.contact === id && msg.from === 'agent') this.showAgentTyping(Boolean(msg.typing));
           break;
+        case 'contact.signal':
+          if (msg.contact === id) this.calls.onSignal(msg);
+          break;
+        case 'queue.position': // may come before the request's snapshot is handled: kept by contact id
+          this.positions[msg.contact] = msg.position;
+          if (msg.contact === id) this.renderContactBits();
+          break;
         case 'error':
           this.onCommandError(msg);
           break;
@@ -231,6 +243,7 @@
       const events = (msg.events || []).slice().sort((a, b) => a.seq - b.seq);
       this.updateContact(msg.contact);
       for (const ev of events) this.applyEvent(ev, false);
+      if (this.contact && msg.contact.state !== 'closed') this.calls.sync(this.contact);
       if (this.contact && msg.contact.state === 'closed' && this.view === 'contact') {
         this.endContact(msg.contact.outcome);
       }
@@ -292,6 +305,15 @@
         case 'link':
           this.onLink(ev, live);
           break;
+        case 'media':
+          this.calls.onMediaEvent(ev, live);
+          break;
+        case 'file':
+          this.files.onEvent(ev, live);
+          break;
+        case 'translation': // the agent turned automatic translation on or off
+          this.note(this.t(ev.language ? 'translation_on' : 'translation_off'));
+          break;
         case 'closed':
           c.state = 'closed';
           c.outcome = ev.outcome;
@@ -317,6 +339,9 @@
         return;
       }
       entry = { k: 'msg', from: ev.from, author: ev.author || '', text: String(ev.text ?? ''), seq: ev.seq, state: 'sent' };
+      // The agent's words translated into the visitor's language (docs/protocol.md, "Automatic translations").
+      if (ev.from === 'agent' && ev.translation && typeof ev.translation.text === 'string' && ev.translation.text)
+        entry.translation = ev.translation.text;
       this.addEntry(entry);
       if (ev.from === 'agent') {
         this.showAgentTyping(false);
@@ -339,6 +364,8 @@
 
     /** The contact ended: a dissuasion offers the weblead form, anything else says so. */
     endContact(outcome) {
+      this.calls.contactEnded();
+      this.files.contactEnded();
       this.stopTyping();
       this.showAgentTyping(false);
       if (outcome === 'dissuaded' && (this.view === 'contact' || this.view === 'home')) {
@@ -536,11 +563,14 @@
         type: 'button', class: 'sbw-launcher', 'aria-expanded': 'false', 'aria-controls': panelId,
         text: t('launcher'), onclick: () => this.setOpen(!this.open),
       });
-      this.dom.root = el('div', { class: 'sbw-root', lang: this.language }, this.dom.panel, this.dom.launcher);
+      this.dom.root = el('div', { class: 'sbw-root', lang: this.language }, this.calls.mount(), this.dom.panel,
+        this.dom.launcher);
+      this.calls.render();
       document.body.appendChild(this.dom.root);
 
       document.addEventListener('visibilitychange', () => this.markRead());
       window.addEventListener('pagehide', () => {
+        this.calls.leavePage(); // a call cannot follow the visitor to the next page
         this.save();
         if (this.conn) this.conn.stop();
         this.conn = null;
@@ -607,6 +637,7 @@
     entryNode(entry) {
       const t = this.t;
       if (entry.k === 'note') return el('li', { class: 'sbw-note', 'data-entry': entry.id, text: entry.text });
+      if (entry.k === 'file') return this.files.entryNode(entry);
       if (entry.k === 'link') {
         const url = safeHttpUrl(entry.url);
         const sameSite = url && url.origin === location.origin;
@@ -616,13 +647,32 @@
             rel: sameSite ? undefined : 'noopener' }) : null);
       }
       const mine = entry.from === 'visitor';
+      // A translated agent message shows the translation; the original is in its title and one click away.
+      const translated = !mine && entry.translation;
+      const text = el('p', { class: 'sbw-text', text: translated ? entry.translation : entry.text,
+        title: translated ? `${t('original_label')} ${entry.text}` : undefined });
       const node = el('li', { class: `sbw-entry sbw-msg ${mine ? 'sbw-from-visitor' : 'sbw-from-agent'}`,
         'data-entry': entry.id },
         el('span', { class: 'sbw-author', text: mine ? t('you') : (entry.author || t('agent')) }),
-        el('p', { class: 'sbw-text', text: entry.text }),
+        text,
+        translated ? this.originalToggle(entry, text) : null,
         mine ? el('span', { class: 'sbw-mark' }) : null);
       this.fillMark(node, entry);
       return node;
+    }
+
+    /** "Translated automatically · Original": switches a translated message between translation and original. */
+    originalToggle(entry, text) {
+      const t = this.t;
+      const button = el('button', { type: 'button', class: 'sbw-original', 'aria-pressed': 'false',
+        text: t('show_original') });
+      button.addEventListener('click', () => {
+        const original = button.getAttribute('aria-pressed') !== 'true';
+        button.setAttribute('aria-pressed', String(original));
+        button.textContent = t(original ? 'hide_original' : 'show_original');
+        text.textContent = original ? entry.text : entry.translation;
+      });
+      return el('span', { class: 'sbw-translated' }, t('translated'), ' · ', button);
     }
 
     fillMark(node, entry) {
@@ -830,7 +880,7 @@
         } });
       const form = el('form', { class: 'sbw-composer' },
         el('label', { for: id, class: 'sbw-visually-hidden', text: t('your_message') }), this.dom.input,
-        el('button', { type: 'submit', class: 'sbw-primary sbw-send', text: t('send') }));
+        el('button', { type: 'submit', class: 'sbw-primary sbw-send', text: t('send') }), this.files.controls());
       form.addEventListener('submit', (e) => {
         e.preventDefault();
         const text = this.dom.input.value.trim();
@@ -849,8 +899,9 @@
       const lines = [];
       if (c.state === 'pending') {
         lines.push(el('p', { class: 'sbw-waiting', text: t('waiting') }));
-        if (typeof c.queue_position === 'number') { // not in protocol v1 yet; shown if the server adds it
-          lines.push(el('p', { class: 'sbw-position', text: t('queue_position', { position: c.queue_position }) }));
+        const position = this.positions[c.id];
+        if (typeof position === 'number') {
+          lines.push(el('p', { class: 'sbw-position', text: t('queue_position', { position }) }));
         }
         if (typeof c.deadline === 'number') {
           this.dom.countdown = el('p', { class: 'sbw-countdown' });
@@ -867,6 +918,7 @@
         if (this.chatClosed) lines.push(el('p', { text: t('chat_closed') }));
       }
       this.dom.info.replaceChildren(...lines);
+      this.files.update();
       this.dom.root.dataset.contactState = c.state || '';
       this.tickCountdown();
       clearInterval(this.countdownTimer);
@@ -935,22 +987,32 @@
         view: this.view, open: this.open, connection: this.connection || 'idle', language: this.language,
         contact: c ? { id: c.id, type: c.type, state: c.state, agent: c.agent || null, channels: c.channels || null,
           deadline: c.deadline ?? null } : null,
-        seq: this.seq, chatClosed: this.chatClosed, agentTyping: Boolean(this.agentTyping),
+        seq: this.seq, chatClosed: this.chatClosed, agentTyping: Boolean(this.agentTyping), call: this.calls.state(),
         offered: this.offeredTypes(), notice: this.notice,
         transcript: this.transcript.map((e) => ({ k: e.k, from: e.from, text: e.text, url: e.url, seq: e.seq,
-          state: e.state })),
+          state: e.state, name: e.name, size: e.size, translation: e.translation })),
+        files: this.files.state(),
       };
     }
   }
 
   W.start = function start(config) {
-    if (W.widget) return;
-    const run = () => {
-      W.widget = new Widget(config);
+    if (W.widget || W.starting) return;
+    W.starting = true;
+    const run = (capabilities) => {
+      W.widget = new Widget(Object.assign({}, config, { capabilities }));
       W.widget.mount();
       W.state = () => W.widget.state();
+      // A camera or microphone plugged in or out changes what the next visitor.hello tells.
+      const devices = navigator.mediaDevices;
+      if (devices && devices.addEventListener) {
+        devices.addEventListener('devicechange', () => W.callCapabilities().then((c) => { W.widget.capabilities = c; }));
+      }
     };
-    if (document.body) run();
-    else document.addEventListener('DOMContentLoaded', run, { once: true });
+    // The real capabilities (microphone, camera) are known before the first visitor.hello.
+    W.callCapabilities().then((capabilities) => {
+      if (document.body) run(capabilities);
+      else document.addEventListener('DOMContentLoaded', () => run(capabilities), { once: true });
+    });
   };
 })();

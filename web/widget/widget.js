@@ -10,7 +10,9 @@
 //   data-type      open the widget on this contact type: chat, call, video, callback, weblead
 //
 // This file only reads the options and loads the rest, in order, from the same folder: widget.css,
-// widget-i18n.js (words), widget-connection.js (protocol v1 over WebSocket), widget-ui.js (the widget).
+// widget-i18n.js (words), widget-connection.js (protocol v1 over WebSocket), the call engine
+// ../media/call.js and widget-call.js (voice and video calls), widget-files.js (files both ways),
+// widget-ui.js (the widget).
 // Plain scripts, no modules, so the widget can be served from another host without CORS headers.
 (function () {
   'use strict';
@@ -42,7 +44,8 @@
   css.href = new URL('widget.css', base).href;
   document.head.appendChild(css);
 
-  const parts = ['widget-i18n.js', 'widget-connection.js', 'widget-ui.js'];
+  const parts = ['widget-i18n.js', 'widget-connection.js', '../media/call.js', 'widget-call.js', 'widget-files.js',
+    'widget-ui.js'];
   parts.forEach((file, i) => {
     const s = document.createElement('script');
     s.src = new URL(file, base).href;

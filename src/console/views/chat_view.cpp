@@ -47,6 +47,7 @@ void entry_line(const HeldContact& c, const TranscriptEntry& t, Actions& out) {
     const ImU32 grey = theme::rgb(0x7c868c);
     ImGui::PushID(static_cast<int>(t.seq));
     switch (t.kind) {
+    case TranscriptEntry::Kind::file: file_entry(c, t, out); break;
     case TranscriptEntry::Kind::note: {
         ImGui::PushStyleColor(ImGuiCol_Text, grey);
         ImGui::TextWrapped("%s  %s", format_time(t.at).c_str(), t.text.c_str());
@@ -89,6 +90,7 @@ void entry_line(const HeldContact& c, const TranscriptEntry& t, Actions& out) {
         }
         ImGui::Indent(8);
         ImGui::TextWrapped("%s", t.text.c_str());
+        translation_line(c, t); // its automatic translation, if any (translate_tool.cpp)
         ImGui::Unindent(8);
         break;
     }
@@ -101,7 +103,8 @@ void chat_view(const HeldContact& c, ContactUi& cu, UiState& ui, Actions& out, I
     const std::string base = "panel." + c.view.id;
     const bool closed = c.view.state == ContactState::closed;
     const float input_h = ImGui::GetTextLineHeight() * 3 + ImGui::GetStyle().FramePadding.y * 2;
-    const float transcript_h = size.y - input_h - ImGui::GetStyle().ItemSpacing.y;
+    const float upload_h = has_upload_status(c) ? upload_status_height() : 0.0f;
+    const float transcript_h = size.y - input_h - upload_h - ImGui::GetStyle().ItemSpacing.y;
 
     ImGui::PushStyleColor(ImGuiCol_ChildBg, IM_COL32_WHITE);
     ImGui::BeginChild("##transcript", ImVec2(size.x, transcript_h > 40 ? transcript_h : 40), ImGuiChildFlags_Border);
@@ -135,6 +138,7 @@ void chat_view(const HeldContact& c, ContactUi& cu, UiState& ui, Actions& out, I
     automation::mark(base + ".transcript");
     ImGui::PopStyleColor();
 
+    upload_status(c, out); // the agent's file upload, if any: progress or why it failed
     // The input: Enter sends, Shift+Enter starts a new line.
     ImGui::BeginDisabled(closed);
     const float send_w = ImGui::CalcTextSize("Send").x + ImGui::GetStyle().FramePadding.x * 2 + 8;

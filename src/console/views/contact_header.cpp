@@ -40,12 +40,15 @@ void contact_header(const ConsoleState& s, const HeldContact& c, UiState& ui, Ac
     put(soft, expanded ? icon::chevron_down : icon::chevron_right);
     put(white, v.customer.name.empty() ? std::string("Visitor") : v.customer.name);
 
-    // Duration clock: from the assignment to now (or to the close).
+    // Duration clock: from the assignment to now (or to the close). Running clocks count to the last whole
+    // second of the server's clock, so every panel's clock ticks at the same instant: one frame a second
+    // however many panels there are (each ticking on its own second drew up to one frame per panel).
     const std::int64_t server_ms = server_now(s, ui.now_ms);
+    const std::int64_t into_second = (server_ms % 1000 + 1000) % 1000;
     const std::int64_t start = c.started_at > 0 ? c.started_at : v.created_at;
-    const std::int64_t end = closed && c.closed_at > 0 ? c.closed_at : server_ms;
-    put(soft, std::string(icon::clock) + " " + format_duration(end - start));
-    if (!closed) ui.redraw_in(1000 - ((end - start) % 1000 + 1000) % 1000);
+    const std::int64_t end = closed && c.closed_at > 0 ? c.closed_at : server_ms - into_second;
+    put(soft, std::string(icon::clock) + " " + format_duration(end > start ? end - start : 0));
+    if (!closed) ui.redraw_in(1000 - into_second);
 
     // Status icons, right-aligned: changing page, typing, unread, idle, terminated.
     struct Status {

@@ -104,12 +104,13 @@ void contact_tools(const ConsoleState& s, const HeldContact& c, ContactUi& cu, A
     const bool closed = c.view.state == ContactState::closed;
     const float bw = ImGui::GetFrameHeight() + 6, sp = ImGui::GetStyle().ItemSpacing.x;
     const float right = ImGui::GetCursorPosX() + ImGui::GetContentRegionAvail().x;
-    ImGui::SameLine(right - 4 * bw - 3 * sp);
+    ImGui::SameLine(right - 5 * bw - 4 * sp);
 
-    // Translations: a view setting for now (the server has no translation protocol yet).
-    if (tool_button(icon::translate, base + ".translate", cu.translate ? "Translations on" : "Translations off",
-                    cu.translate))
-        cu.translate = !cu.translate;
+    // Translations: the customer's language or off, from a popup (translate_tool.cpp).
+    ImGui::BeginDisabled(closed);
+    if (tool_button(icon::translate, base + ".translate", translate_tip(c).c_str(), !c.view.translation.empty()))
+        ImGui::OpenPopup(translate_popup_id);
+    ImGui::EndDisabled();
     ImGui::SameLine();
     ImGui::BeginDisabled(closed);
     ImGui::PushStyleColor(ImGuiCol_Text, parse_color(c.view.color, theme::chat_box));
@@ -117,6 +118,11 @@ void contact_tools(const ConsoleState& s, const HeldContact& c, ContactUi& cu, A
     ImGui::PopStyleColor();
     ImGui::SameLine();
     if (tool_button(icon::link, base + ".link", "Push a link")) ImGui::OpenPopup("##link");
+    ImGui::SameLine();
+    const bool uploading = c.upload && c.upload->state == FileUpload::State::uploading;
+    ImGui::BeginDisabled(uploading || s.file_limits.max_bytes == 0);
+    if (tool_button(icon::upload, base + ".upload", upload_tip(s).c_str())) out.push_back(action::PickFile{c.view.id});
+    ImGui::EndDisabled();
     ImGui::EndDisabled();
     ImGui::SameLine();
     if (tool_button(icon::stop, base + ".stop", closed ? "Remove this panel" : "Close the contact")) {
@@ -125,6 +131,7 @@ void contact_tools(const ConsoleState& s, const HeldContact& c, ContactUi& cu, A
         else
             ImGui::OpenPopup("###stop");
     }
+    translate_popup(s, c, out);
     color_popup(s, c, out);
     link_popup(c, cu, out);
     stop_popup(c, out);

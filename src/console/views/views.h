@@ -46,10 +46,40 @@ inline constexpr std::int64_t notice_ms = 6000;
 void contact_panel(const ConsoleState& s, const HeldContact& c, UiState& ui, Actions& out, float height);
 // The panel's header (customer, duration clock, status icons, colour tag); click expands / collapses.
 void contact_header(const ConsoleState& s, const HeldContact& c, UiState& ui, Actions& out);
-// The four channel icons in their states' colours.
-void media_toolbar(const HeldContact& c);
-// Translate toggle, colour tag picker, push link dialog, stop with confirmation (right-aligned on the line).
+// The four channel icons in their states' colours. Voice and video start calls (dark grey: the phone asks
+// which kind of call), cancel them (orange) and end them (green); light grey cannot be clicked.
+void media_toolbar(const HeldContact& c, Actions& out);
+// Under the toolbar: the waiting message and Cancel while the customer is asked, the visitor's incoming call
+// with its answer buttons, and the notice of a refused or failed call (click to dismiss).
+void call_status(const HeldContact& c, Actions& out);
+// A voice call accepted or going on: duration, mute, hang up.
+void call_bar(const ConsoleState& s, const HeldContact& c, UiState& ui, Actions& out);
+// A video call's video: the visitor's camera drawn from its GL texture, the agent's preview in a corner,
+// buttons to detach (expand) or put back (collapse) the video, mute and hang up. In the panel at the given
+// size, or detached in its own movable, resizable window (video_window, drawn whatever panel is expanded).
+void video_area(const ConsoleState& s, const HeldContact& c, UiState& ui, Actions& out, ImVec2 size);
+void video_window(const ConsoleState& s, const HeldContact& c, UiState& ui, Actions& out);
+// Whether the contact's call shows video here: a video call accepted or going on in this console.
+bool has_video_area(const HeldContact& c);
+// Translations (translate_tool.cpp): the flag tool's tooltip and popup (opened with
+// ImGui::OpenPopup(translate_popup_id) in the same ID scope), listing the languages the contact's service
+// offers and "off"; a translated message's translation line, drawn under the original by the chat view.
+inline constexpr const char* translate_popup_id = "##translate";
+std::string translate_tip(const HeldContact& c);
+void translate_popup(const ConsoleState& s, const HeldContact& c, Actions& out);
+void translation_line(const HeldContact& c, const TranscriptEntry& t);
+std::string language_name(const std::string& code); // "es" -> "Spanish"; unknown codes as they are
+// Translations tool, colour tag picker, push link dialog, file upload (the browser's picker), stop with
+// confirmation (right-aligned on the line).
 void contact_tools(const ConsoleState& s, const HeldContact& c, ContactUi& cu, Actions& out);
+// Files (file_views.cpp): a file in the transcript (name and size; a click opens its download link), and the
+// line of the agent's upload above the input (progress with Cancel, or why it failed, with a close button).
+void file_entry(const HeldContact& c, const TranscriptEntry& t, Actions& out);
+bool has_upload_status(const HeldContact& c);
+float upload_status_height();
+void upload_status(const HeldContact& c, Actions& out);
+// The upload tool's tooltip, with the size limit ("Send a file (up to 10 MB)").
+std::string upload_tip(const ConsoleState& s);
 // Transcript with times and read marks, unread marker, multi-line input (Enter sends, Shift+Enter newline).
 void chat_view(const HeldContact& c, ContactUi& cu, UiState& ui, Actions& out, ImVec2 size);
 

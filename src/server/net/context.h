@@ -1,5 +1,7 @@
 // What every connection of the net layer shares; owned by run_server, outlives all sessions.
 #pragma once
+#include "server/admin_api.h"
+#include "server/files.h"
 #include "server/session_hub.h"
 
 #include "server/geo/geoip.h"
@@ -15,6 +17,8 @@ struct NetContext {
     std::filesystem::path web_root;
     std::size_t max_frame_bytes;
     std::vector<geo::Network> trusted_proxies; // whose X-Forwarded-For is believed
+    AdminApi* admin = nullptr;                 // serves /admin/api; none: those paths are static files
+    Files* files = nullptr;                    // serves /files (net/file_http.cpp); none: 404 there
 };
 
 } // namespace sb::server::net_detail

@@ -1,6 +1,7 @@
 #include "server/net/http_session.h"
 
 #include "server/log.h"
+#include "server/net/file_http.h"
 #include "server/net/websocket_session.h"
 #include "server/static_files.h"
 
@@ -8,6 +9,7 @@
 #include <boost/beast/websocket/rfc6455.hpp>
 
 #include <chrono>
+#include <limits>
 
 namespace sb::server::net_detail {
 
@@ -39,21 +41,84 @@ http::response<http::string_body> text_response(const http::request<http::string
     return res;
 }
 
+// An admin API answer as HTTP: JSON, never cached.
+http::response<http::string_body> admin_reply(const http::request<http::string_body>& req, const AdminResponse& a) {
+    http::response<http::string_body> res{static_cast<http::status>(a.status), req.version()};
+    common_headers(res);
+    res.set(http::field::cache_control, "no-store");
+    for (const auto& [name, value] : a.headers) res.set(name, value);
+    if (!a.body.empty()) {
+        res.set(http::field::content_type, "application/json; charset=utf-8");
+        res.body() = a.body;
+    }
+    res.keep_alive(req.keep_alive());
+    res.prepare_payload();
+    return res;
+}
+
 } // namespace
 
 HttpSession::HttpSession(asio::ip::tcp::socket&& socket, NetContext& ctx) : stream_(std::move(socket)), ctx_(ctx) {}
+
+HttpSession::HttpSession(beast::tcp_stream&& stream, beast::flat_buffer&& buffer, NetContext& ctx)
+    : stream_(std::move(stream)), buffer_(std::move(buffer)), ctx_(ctx) {}
 
 void HttpSession::run() { asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&HttpSession::do_read, shared_from_this())); }
 
 void HttpSession::do_read() {
     parser_.emplace();
-    parser_->body_limit(max_request_body);
+    // No limit until the header is in (on_header sets it per path). Not boost::none: Beast 1.74 compares a
+    // Content-Length with the optional limit, and any length is "greater" than none (error body_limit).
+    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     stream_.expires_after(request_timeout);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&HttpSession::on_header, shared_from_this()));
+}
+
+// The body limit depends on the path: the admin API takes JSON bodies, the rest none worth the name.
+void HttpSession::on_header(beast::error_code ec, std::size_t bytes) {
+    if (ec) return on_read(ec, bytes);
+    const auto& req = parser_->get();
+    std::string_view target(req.target().data(), req.target().size());
+    // Files (uploads stream to disk under their own limit): net/file_http.cpp takes the connection.
+    if (ctx_.files && is_files_path(target.substr(0, target.find_first_of("?#"))) && !beast::websocket::is_upgrade(req))
+        return serve_files(std::move(stream_), std::move(buffer_), std::move(*parser_), ctx_);
+    const std::size_t limit =
+        AdminApi::handles(target.substr(0, target.find_first_of("?#"))) ? AdminApi::max_body_bytes : max_request_body;
+    if (auto length = parser_->content_length(); length && *length > limit) return too_large();
+    parser_->body_limit(limit); // a chunked body is cut there (on_read)
+    if (parser_->is_done()) return on_read(ec, bytes);
     http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
+}
+
+void HttpSession::too_large() {
+    const auto& req = parser_->get();
+    std::string_view target(req.target().data(), req.target().size());
+    http::response<http::string_body> res;
+    if (ctx_.admin && AdminApi::handles(target.substr(0, target.find_first_of("?#")))) {
+        res = admin_reply(req, AdminApi::too_large());
+    } else {
+        res = text_response(req, http::status::payload_too_large, "request body too large\n");
+    }
+    res.keep_alive(false); // the unread body stays behind: close after the answer
+    linger_ = true;
+    send(std::move(res));
+}
+
+void HttpSession::linger(std::shared_ptr<std::vector<char>> scratch, std::size_t dropped) {
+    constexpr std::size_t max_dropped = 1024 * 1024;
+    if (dropped > max_dropped) return; // the socket closes with the session
+    stream_.expires_after(std::chrono::seconds(5));
+    auto& bytes = *scratch;
+    stream_.async_read_some(asio::buffer(bytes), [self = shared_from_this(), scratch = std::move(scratch),
+                                                  dropped](beast::error_code ec, std::size_t n) mutable {
+        if (!ec) self->linger(std::move(scratch), dropped + n);
+    });
 }
 
 void HttpSession::on_read(beast::error_code ec, std::size_t) {
     if (ec == http::error::end_of_stream) return do_close();
+    if (ec == http::error::body_limit) return too_large();
     if (ec) return; // timeout, reset or a malformed request: drop the connection
 
     auto& req = parser_->get();
@@ -70,7 +135,26 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
     handle(parser_->release());
 }
 
+void HttpSession::handle_admin(const http::request<http::string_body>& req) {
+    AdminRequest a;
+    a.method = std::string(req.method_string());
+    a.target = std::string(req.target());
+    a.authorization = std::string(req[http::field::authorization]);
+    a.content_type = std::string(req[http::field::content_type]);
+    a.body = req.body();
+    beast::error_code ec;
+    const auto remote = stream_.socket().remote_endpoint(ec);
+    const auto forwarded = req["X-Forwarded-For"];
+    a.address = geo::client_address(ec ? std::string() : remote.address().to_string(),
+                                    std::string_view(forwarded.data(), forwarded.size()), ctx_.trusted_proxies);
+    send(admin_reply(req, ctx_.admin->handle(a)));
+}
+
 void HttpSession::handle(http::request<http::string_body>&& req) {
+    if (ctx_.admin) {
+        std::string_view target(req.target().data(), req.target().size());
+        if (AdminApi::handles(target.substr(0, target.find_first_of("?#")))) return handle_admin(req);
+    }
     if (req.method() != http::verb::get && req.method() != http::verb::head) {
         auto res = text_response(req, http::status::method_not_allowed, "only GET and HEAD\n");
         res.set(http::field::allow, "GET, HEAD");
@@ -130,6 +214,10 @@ template <class Body> void HttpSession::send(http::response<Body>&& res) {
 
 void HttpSession::on_write(bool close, beast::error_code ec, std::size_t) {
     if (ec) return;
+    if (close && linger_) {
+        do_close();
+        return linger(std::make_shared<std::vector<char>>(16 * 1024), 0);
+    }
     if (close) return do_close();
     do_read();
 }

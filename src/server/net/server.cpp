@@ -7,9 +7,12 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 
 #include <csignal>
+#include <memory>
+#include <mutex>
 
 namespace sb::server {
 
@@ -20,10 +23,30 @@ std::optional<std::string> run_server(const ServerOptions& options, SessionHub& 
     using net_detail::Listener;
 
     // Declared before the io_context: sessions still queued in it at shutdown refer to it when destroyed.
-    net_detail::NetContext ctx{hub, options.web_root, options.max_frame_bytes, {}};
+    net_detail::NetContext ctx{hub, options.web_root, options.max_frame_bytes, {}, options.admin};
+    ctx.files = options.files;
     for (const auto& p : options.trusted_proxies)
         if (auto n = geo::Network::parse(p)) ctx.trusted_proxies.push_back(*n);
     asio::io_context ioc{1};
+    // Work posted from other threads runs on the io thread while it serves; after that, nowhere.
+    struct PostGate {
+        std::mutex mutex;
+        asio::io_context* ioc = nullptr;
+    };
+    auto gate = std::make_shared<PostGate>();
+    gate->ioc = &ioc;
+    if (options.on_io)
+        options.on_io([gate](std::function<void()> f) {
+            std::lock_guard lock(gate->mutex);
+            if (gate->ioc) asio::post(*gate->ioc, std::move(f));
+        });
+    struct CloseGate {
+        std::shared_ptr<PostGate> gate;
+        ~CloseGate() {
+            std::lock_guard lock(gate->mutex);
+            gate->ioc = nullptr;
+        }
+    } close_gate{gate}; // declared after ioc: closed before ioc is destroyed, whichever way this returns
 
     std::string where = options.host + ":" + std::to_string(options.port);
     boost::system::error_code ec;

@@ -62,6 +62,44 @@ const char* const migrations[] = {
     );
     CREATE UNIQUE INDEX contact_events_by_cid ON contact_events(contact_id, party, cid) WHERE cid <> '';
     )sql",
+    R"sql(
+    CREATE TABLE sites (
+        id   text PRIMARY KEY,
+        name text NOT NULL,
+        url  text NOT NULL
+    );
+    CREATE TABLE services (
+        id                 text PRIMARY KEY,
+        name               text NOT NULL,
+        language           text NOT NULL,
+        tags               jsonb NOT NULL DEFAULT '[]',
+        dissuasion_seconds integer NOT NULL,
+        color              text NOT NULL,
+        colors             jsonb NOT NULL DEFAULT '[]',   -- array of {"color","meaning"}
+        media              jsonb NOT NULL,                -- array of contact types
+        site               text NOT NULL
+    );
+    CREATE TABLE admin_changes (                         -- ids the admin API owns (docs/admin.md)
+        kind    text NOT NULL,                           -- site | service | agent
+        id      text NOT NULL,
+        deleted boolean NOT NULL,
+        at      bigint NOT NULL,                         -- ms since the Unix epoch
+        PRIMARY KEY (kind, id)
+    );
+    )sql",
+    R"sql(
+    CREATE TABLE files (                                 -- files sent on contacts (server/files.h)
+        id         text PRIMARY KEY,                     -- also the name of its bytes in files.dir
+        contact_id text NOT NULL REFERENCES contacts(id),
+        party      text NOT NULL,                        -- agent:<login> | visitor:<id>
+        name       text NOT NULL,
+        type       text NOT NULL,
+        size       bigint NOT NULL,
+        created_at bigint NOT NULL,                      -- ms since the Unix epoch
+        secret     text NOT NULL                         -- hex key of its download links
+    );
+    CREATE INDEX files_by_contact ON files(contact_id);
+    )sql",
 };
 constexpr int latest_version = static_cast<int>(std::size(migrations));
 
@@ -100,6 +138,29 @@ const std::pair<const char*, const char*> statements[] = {
      "SELECT contact_id, seq, at, kind, party, cid, payload FROM contact_events WHERE contact_id = $1 AND seq > $2 "
      "ORDER BY seq LIMIT $3"},
     {"find_cid", "SELECT seq FROM contact_events WHERE contact_id = $1 AND party = $2 AND cid = $3"},
+    {"insert_file",
+     "INSERT INTO files (id, contact_id, party, name, type, size, created_at, secret) "
+     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"},
+    {"find_file", "SELECT id, contact_id, party, name, type, size, created_at, secret FROM files WHERE id = $1"},
+    {"sites", "SELECT id, name, url FROM sites ORDER BY id COLLATE \"C\""},
+    {"services",
+     "SELECT id, name, language, tags::text, dissuasion_seconds, color, colors::text, media::text, site FROM services "
+     "ORDER BY id COLLATE \"C\""},
+    {"admin_changes", "SELECT kind, id, deleted, at FROM admin_changes ORDER BY kind COLLATE \"C\", id COLLATE \"C\""},
+    {"forget_admin_changes", "DELETE FROM admin_changes"},
+    {"upsert_site",
+     "INSERT INTO sites (id, name, url) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, "
+     "url = EXCLUDED.url"},
+    {"upsert_service",
+     "INSERT INTO services (id, name, language, tags, dissuasion_seconds, color, colors, media, site) "
+     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, "
+     "language = EXCLUDED.language, tags = EXCLUDED.tags, dissuasion_seconds = EXCLUDED.dissuasion_seconds, "
+     "color = EXCLUDED.color, colors = EXCLUDED.colors, media = EXCLUDED.media, site = EXCLUDED.site"},
+    {"delete_site", "DELETE FROM sites WHERE id = $1"},
+    {"delete_service", "DELETE FROM services WHERE id = $1"},
+    {"upsert_admin_change",
+     "INSERT INTO admin_changes (kind, id, deleted, at) VALUES ($1, $2, $3, $4) ON CONFLICT (kind, id) DO UPDATE SET "
+     "deleted = EXCLUDED.deleted, at = EXCLUDED.at"},
 };
 
 // Sequence numbers are unsigned in C++ and bigint in the database, as in SQLite (same bits both ways).
@@ -142,6 +203,22 @@ std::vector<std::string> from_json(const pqxx::field& f) {
     std::vector<std::string> out;
     for (const auto& e : j)
         if (e.is_string()) out.push_back(e.get<std::string>());
+    return out;
+}
+
+std::string colors_to_json(const std::vector<StoredColor>& colors) {
+    auto j = nlohmann::json::array();
+    for (const auto& c : colors) j.push_back({{"color", c.color}, {"meaning", c.meaning}});
+    return j.dump();
+}
+
+std::vector<StoredColor> colors_from_json(const pqxx::field& f) {
+    std::vector<StoredColor> out;
+    if (f.is_null()) return out;
+    auto j = nlohmann::json::parse(f.c_str(), nullptr, false);
+    if (!j.is_array()) return out;
+    for (const auto& e : j)
+        if (e.is_object()) out.push_back(StoredColor{e.value("color", ""), e.value("meaning", "")});
     return out;
 }
 
@@ -215,6 +292,53 @@ class PostgresStore final : public Store {
         write("delete_session", [&](pqxx::transaction_base& tx) { tx.exec_prepared("delete_session", token); });
     }
 
+    std::vector<StoredSite> sites() override {
+        return read("sites", [](pqxx::transaction_base& tx) {
+            std::vector<StoredSite> out;
+            for (const auto& row : tx.exec_prepared("sites"))
+                out.push_back(StoredSite{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>()});
+            return out;
+        });
+    }
+
+    std::vector<StoredService> services() override {
+        return read("services", [](pqxx::transaction_base& tx) {
+            std::vector<StoredService> out;
+            for (const auto& row : tx.exec_prepared("services"))
+                out.push_back(StoredService{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
+                                            from_json(row[3]), row[4].as<int>(), row[5].as<std::string>(),
+                                            colors_from_json(row[6]), from_json(row[7]), row[8].as<std::string>()});
+            return out;
+        });
+    }
+
+    std::vector<AdminChange> admin_changes() override {
+        return read("admin_changes", [](pqxx::transaction_base& tx) {
+            std::vector<AdminChange> out;
+            for (const auto& row : tx.exec_prepared("admin_changes"))
+                out.push_back(AdminChange{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<bool>(),
+                                          row[3].as<std::int64_t>()});
+            return out;
+        });
+    }
+
+    void write_config(const ConfigWrite& w) override {
+        write("write_config", [&](pqxx::transaction_base& tx) {
+            if (w.forget_admin_changes) tx.exec_prepared("forget_admin_changes");
+            for (const auto& x : w.sites) tx.exec_prepared("upsert_site", x.id, x.name, x.url);
+            for (const auto& x : w.services)
+                tx.exec_prepared("upsert_service", x.id, x.name, x.language, to_json(x.tags), x.dissuasion_seconds,
+                                 x.color, colors_to_json(x.colors), to_json(x.media), x.site);
+            for (const auto& a : w.agents)
+                tx.exec_prepared("upsert_agent", a.login, a.name, a.password_hash, to_json(a.tags), to_json(a.languages),
+                                 a.capacity);
+            for (const auto& id : w.deleted_services) tx.exec_prepared("delete_service", id);
+            for (const auto& id : w.deleted_sites) tx.exec_prepared("delete_site", id);
+            for (const auto& id : w.deleted_agents) tx.exec_prepared("delete_agent", id); // sessions by ON DELETE CASCADE
+            for (const auto& c : w.admin_changes) tx.exec_prepared("upsert_admin_change", c.kind, c.id, c.deleted, c.at);
+        });
+    }
+
     void create_visitor(const StoredVisitor& v) override {
         write("create_visitor", [&](pqxx::transaction_base& tx) {
             tx.exec_prepared("create_visitor", v.id, v.secret_hash, v.created_at);
@@ -238,6 +362,9 @@ class PostgresStore final : public Store {
                                  c.data);
                 for (const auto& e : w.events)
                     tx.exec_prepared("append_event", e.contact_id, to_db(e.seq), e.at, e.kind, e.party, e.cid, e.payload);
+                for (const auto& f : w.files)
+                    tx.exec_prepared("insert_file", f.id, f.contact_id, f.party, f.name, f.type, to_db(f.size),
+                                     f.created_at, f.secret);
             }
         });
     }
@@ -279,6 +406,17 @@ class PostgresStore final : public Store {
             auto r = tx.exec_prepared("find_cid", contact_id, party, cid);
             if (r.empty()) return std::nullopt;
             return from_db(r[0][0]);
+        });
+    }
+
+    std::optional<StoredFile> find_file(const std::string& id) override {
+        return read("find_file", [&](pqxx::transaction_base& tx) -> std::optional<StoredFile> {
+            auto r = tx.exec_prepared("find_file", id);
+            if (r.empty()) return std::nullopt;
+            const auto& row = r[0];
+            return StoredFile{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
+                              row[3].as<std::string>(), row[4].as<std::string>(), from_db(row[5]),
+                              row[6].as<std::int64_t>(), row[7].as<std::string>()};
         });
     }
 

@@ -56,10 +56,64 @@ constexpr std::string_view migrations[] = {
     );
     CREATE UNIQUE INDEX contact_events_by_cid ON contact_events(contact_id, party, cid) WHERE cid <> '';
     )sql",
+    R"sql(
+    CREATE TABLE sites (
+        id   TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        url  TEXT NOT NULL
+    );
+    CREATE TABLE services (
+        id                 TEXT PRIMARY KEY,
+        name               TEXT NOT NULL,
+        language           TEXT NOT NULL,
+        tags               TEXT NOT NULL DEFAULT '[]',  -- JSON array of strings
+        dissuasion_seconds INTEGER NOT NULL,
+        color              TEXT NOT NULL,
+        colors             TEXT NOT NULL DEFAULT '[]',  -- JSON array of {"color","meaning"}
+        media              TEXT NOT NULL,               -- JSON array of contact types
+        site               TEXT NOT NULL
+    );
+    CREATE TABLE admin_changes (                       -- ids the admin API owns (docs/admin.md)
+        kind    TEXT NOT NULL,                         -- site | service | agent
+        id      TEXT NOT NULL,
+        deleted INTEGER NOT NULL,                      -- 1: deleted through the API
+        at      INTEGER NOT NULL,                      -- ms since the Unix epoch
+        PRIMARY KEY (kind, id)
+    );
+    )sql",
+    R"sql(
+    CREATE TABLE files (                               -- files sent on contacts (server/files.h)
+        id         TEXT PRIMARY KEY,                   -- also the name of its bytes in files.dir
+        contact_id TEXT NOT NULL REFERENCES contacts(id),
+        party      TEXT NOT NULL,                      -- agent:<login> | visitor:<id>
+        name       TEXT NOT NULL,
+        type       TEXT NOT NULL,
+        size       INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,                   -- ms since the Unix epoch
+        secret     TEXT NOT NULL                       -- hex key of its download links
+    );
+    CREATE INDEX files_by_contact ON files(contact_id);
+    )sql",
 };
 constexpr int latest_version = static_cast<int>(std::size(migrations));
 
 std::string to_json(const std::vector<std::string>& v) { return nlohmann::json(v).dump(); }
+
+std::string colors_to_json(const std::vector<StoredColor>& colors) {
+    auto j = nlohmann::json::array();
+    for (const auto& c : colors) j.push_back({{"color", c.color}, {"meaning", c.meaning}});
+    return j.dump();
+}
+
+std::vector<StoredColor> colors_from_json(const unsigned char* text) {
+    if (!text) return {};
+    auto j = nlohmann::json::parse(reinterpret_cast<const char*>(text), nullptr, false);
+    std::vector<StoredColor> out;
+    if (!j.is_array()) return out;
+    for (const auto& e : j)
+        if (e.is_object()) out.push_back(StoredColor{e.value("color", ""), e.value("meaning", "")});
+    return out;
+}
 
 std::vector<std::string> from_json(const unsigned char* text) {
     if (!text) return {};
@@ -203,6 +257,87 @@ class SqliteStore final : public Store {
         st.step();
     }
 
+    std::vector<StoredSite> sites() override {
+        Statement st(db_, "SELECT id, name, url FROM sites ORDER BY id");
+        std::vector<StoredSite> out;
+        while (st.step()) out.push_back(StoredSite{st.text(0), st.text(1), st.text(2)});
+        return out;
+    }
+
+    std::vector<StoredService> services() override {
+        Statement st(db_, "SELECT id, name, language, tags, dissuasion_seconds, color, colors, media, site FROM services "
+                          "ORDER BY id");
+        std::vector<StoredService> out;
+        while (st.step())
+            out.push_back(StoredService{st.text(0), st.text(1), st.text(2), from_json(st.raw_text(3)),
+                                        static_cast<int>(st.integer(4)), st.text(5), colors_from_json(st.raw_text(6)),
+                                        from_json(st.raw_text(7)), st.text(8)});
+        return out;
+    }
+
+    std::vector<AdminChange> admin_changes() override {
+        Statement st(db_, "SELECT kind, id, deleted, at FROM admin_changes ORDER BY kind, id");
+        std::vector<AdminChange> out;
+        while (st.step()) out.push_back(AdminChange{st.text(0), st.text(1), st.integer(2) != 0, st.integer(3)});
+        return out;
+    }
+
+    void write_config(const ConfigWrite& w) override {
+        exec("BEGIN IMMEDIATE");
+        try {
+            if (w.forget_admin_changes) exec("DELETE FROM admin_changes");
+            if (!w.sites.empty()) {
+                Statement st(db_, "INSERT INTO sites (id, name, url) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+                                  "name = excluded.name, url = excluded.url");
+                for (const auto& x : w.sites) {
+                    st.reset();
+                    st.bind(1, x.id).bind(2, x.name).bind(3, x.url);
+                    st.step();
+                }
+            }
+            if (!w.services.empty()) {
+                Statement st(db_, "INSERT INTO services (id, name, language, tags, dissuasion_seconds, color, colors, "
+                                  "media, site) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+                                  "name = excluded.name, language = excluded.language, tags = excluded.tags, "
+                                  "dissuasion_seconds = excluded.dissuasion_seconds, color = excluded.color, "
+                                  "colors = excluded.colors, media = excluded.media, site = excluded.site");
+                for (const auto& x : w.services) {
+                    st.reset();
+                    st.bind(1, x.id).bind(2, x.name).bind(3, x.language).bind(4, to_json(x.tags));
+                    st.bind(5, static_cast<std::int64_t>(x.dissuasion_seconds)).bind(6, x.color);
+                    st.bind(7, colors_to_json(x.colors)).bind(8, to_json(x.media)).bind(9, x.site);
+                    st.step();
+                }
+            }
+            for (const auto& a : w.agents) upsert_agent(a);
+            auto delete_all = [&](const char* sql, const std::vector<std::string>& ids) {
+                if (ids.empty()) return;
+                Statement st(db_, sql);
+                for (const auto& id : ids) {
+                    st.reset();
+                    st.bind(1, id);
+                    st.step();
+                }
+            };
+            delete_all("DELETE FROM services WHERE id = ?", w.deleted_services);
+            delete_all("DELETE FROM sites WHERE id = ?", w.deleted_sites);
+            delete_all("DELETE FROM agents WHERE login = ?", w.deleted_agents); // sessions by ON DELETE CASCADE
+            if (!w.admin_changes.empty()) {
+                Statement st(db_, "INSERT INTO admin_changes (kind, id, deleted, at) VALUES (?, ?, ?, ?) "
+                                  "ON CONFLICT(kind, id) DO UPDATE SET deleted = excluded.deleted, at = excluded.at");
+                for (const auto& c : w.admin_changes) {
+                    st.reset();
+                    st.bind(1, c.kind).bind(2, c.id).bind(3, static_cast<std::int64_t>(c.deleted ? 1 : 0)).bind(4, c.at);
+                    st.step();
+                }
+            }
+            exec("COMMIT");
+        } catch (...) {
+            sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+            throw;
+        }
+    }
+
     void create_visitor(const StoredVisitor& v) override {
         Statement st(db_, "INSERT INTO visitors (id, secret_hash, created_at) VALUES (?, ?, ?)");
         st.bind(1, v.id).bind(2, v.secret_hash).bind(3, v.created_at);
@@ -237,6 +372,13 @@ class SqliteStore final : public Store {
                     ev.bind(1, e.contact_id).bind(2, static_cast<std::int64_t>(e.seq)).bind(3, e.at).bind(4, e.kind);
                     ev.bind(5, e.party).bind(6, e.cid).bind(7, e.payload);
                     ev.step();
+                }
+                for (const auto& f : w.files) {
+                    Statement fi(db_, "INSERT INTO files (id, contact_id, party, name, type, size, created_at, secret) "
+                                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                    fi.bind(1, f.id).bind(2, f.contact_id).bind(3, f.party).bind(4, f.name).bind(5, f.type);
+                    fi.bind(6, static_cast<std::int64_t>(f.size)).bind(7, f.created_at).bind(8, f.secret);
+                    fi.step();
                 }
             }
             exec("COMMIT");
@@ -279,6 +421,14 @@ class SqliteStore final : public Store {
         st.bind(1, contact_id).bind(2, party).bind(3, cid);
         if (!st.step()) return std::nullopt;
         return static_cast<std::uint64_t>(st.integer(0));
+    }
+
+    std::optional<StoredFile> find_file(const std::string& id) override {
+        Statement st(db_, "SELECT id, contact_id, party, name, type, size, created_at, secret FROM files WHERE id = ?");
+        st.bind(1, id);
+        if (!st.step()) return std::nullopt;
+        return StoredFile{st.text(0), st.text(1), st.text(2), st.text(3), st.text(4),
+                          static_cast<std::uint64_t>(st.integer(5)), st.integer(6), st.text(7)};
     }
 
   private:

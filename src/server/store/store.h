@@ -68,10 +68,77 @@ struct StoredEvent {
     bool operator==(const StoredEvent&) const = default;
 };
 
-// A contact's new state together with the events that led to it: written in one transaction.
+// --- configuration: sites and services (agents above), and what the admin API changed ---
+struct StoredSite {
+    std::string id;
+    std::string name;
+    std::string url;
+    bool operator==(const StoredSite&) const = default;
+};
+
+struct StoredColor {
+    std::string color; // #rrggbb
+    std::string meaning;
+    bool operator==(const StoredColor&) const = default;
+};
+
+struct StoredService {
+    std::string id;
+    std::string name;
+    std::string language;
+    std::vector<std::string> tags; // main tags
+    int dissuasion_seconds = 90;
+    std::string color;
+    std::vector<StoredColor> colors;
+    std::vector<std::string> media; // contact types
+    std::string site;
+    bool operator==(const StoredService&) const = default;
+};
+
+// An id the admin API created, replaced or deleted: from then on the database's version of it wins over the
+// config file's (docs/admin.md, "Where the configuration lives").
+struct AdminChange {
+    std::string kind; // "site", "service" or "agent"
+    std::string id;
+    bool deleted = false;
+    std::int64_t at = 0; // ms since the Unix epoch
+    bool operator==(const AdminChange&) const = default;
+};
+
+// One change of configuration, written in ONE transaction (all or nothing), in this order: forget the admin
+// changes (if asked), upsert sites, services and agents, delete services, sites and agents (an agent's sessions
+// go with it), upsert admin changes by (kind, id).
+struct ConfigWrite {
+    bool forget_admin_changes = false;
+    std::vector<StoredSite> sites;
+    std::vector<StoredService> services;
+    std::vector<StoredAgent> agents;
+    std::vector<std::string> deleted_sites;
+    std::vector<std::string> deleted_services;
+    std::vector<std::string> deleted_agents;
+    std::vector<AdminChange> admin_changes;
+};
+
+// A file sent on a contact (server/files.h). Its bytes are a file named `id` in the files folder (config
+// "files.dir"); the sender's file name is only shown, never used as a path.
+struct StoredFile {
+    std::string id;          // "f-" + 32 hex digits
+    std::string contact_id;
+    std::string party;       // who sent it: "agent:<login>" or "visitor:<id>"
+    std::string name;        // the sender's file name (UTF-8)
+    std::string type;        // MIME type
+    std::uint64_t size = 0;  // bytes
+    std::int64_t created_at = 0; // ms since the Unix epoch
+    std::string secret;      // hex: the key its download links are signed with (never sent)
+    bool operator==(const StoredFile&) const = default;
+};
+
+// A contact's new state together with the events that led to it (and the files they announce): written in one
+// transaction.
 struct ContactWrite {
     StoredContact contact;
     std::vector<StoredEvent> events;
+    std::vector<StoredFile> files;
 };
 
 class Store {
@@ -90,6 +157,12 @@ class Store {
     virtual void touch_session(const std::string& token, std::int64_t last_seen) = 0;
     virtual void delete_session(const std::string& token) = 0;
 
+    // --- configuration ---
+    virtual std::vector<StoredSite> sites() = 0;           // ordered by id
+    virtual std::vector<StoredService> services() = 0;     // ordered by id
+    virtual std::vector<AdminChange> admin_changes() = 0;  // ordered by kind, then id
+    virtual void write_config(const ConfigWrite& write) = 0;
+
     // --- visitors ---
     virtual void create_visitor(const StoredVisitor& visitor) = 0; // throws on a duplicate id
     virtual std::optional<StoredVisitor> find_visitor(const std::string& id) = 0;
@@ -106,6 +179,9 @@ class Store {
     // The seq of the event a command (party, cid) caused on this contact, if it was applied.
     virtual std::optional<std::uint64_t> find_cid(const std::string& contact_id, const std::string& party,
                                                   const std::string& cid) = 0;
+
+    // --- files (written with their `file` event by write_contacts) ---
+    virtual std::optional<StoredFile> find_file(const std::string& id) = 0;
 };
 
 } // namespace sb::server

@@ -71,6 +71,7 @@ TEST(Config, FillsDefaultsForOptionalFields) {
     EXPECT_EQ(r->storage.path, "var/switchboard.db");
     EXPECT_EQ(r->web_root, "build/wasm/site");
     EXPECT_EQ(r->limits.messages_per_second, 50);
+    EXPECT_EQ(r->limits.failed_logins_per_address_minute, 20);
     EXPECT_EQ(r->services[0].dissuasion_seconds, 90);
     EXPECT_EQ(r->services[0].color, "#2e86de");
     EXPECT_EQ(r->services[0].media, std::vector<std::string>{"chat"});
@@ -93,6 +94,8 @@ TEST(Config, RefusesEachInvalidValueNamingTheField) {
          "limits.max_frame_bytes must be an integer from 1024 to 16777216"},
         {"rate zero", [](json& j) { j["limits"]["messages_per_second"] = 0; },
          "limits.messages_per_second must be a positive integer"},
+        {"address logins zero", [](json& j) { j["limits"]["failed_logins_per_address_minute"] = 0; },
+         "limits.failed_logins_per_address_minute must be an integer from 1 to 100000"},
         {"sites not array", [](json& j) { j["sites"] = json::object(); }, "sites must be an array"},
         {"site not object", [](json& j) { j["sites"][0] = "demo"; }, "sites[0] must be a JSON object"},
         {"site id missing", [](json& j) { j["sites"][0].erase("id"); }, "sites[0].id is required"},

@@ -1,6 +1,7 @@
 // Contacts through the session hub, without sockets: fake connections, a fake clock, a real SQLite store.
 #include "server/contact_hub.h"
 #include "server/geo/geoip.h"
+#include "server/ice.h"
 
 #include "core/console_state.h"
 #include "protocol/codec.h"
@@ -106,9 +107,15 @@ class FlakyStore final : public Store {
     std::optional<StoredSession> find_session(const std::string& token) override { return inner_->find_session(token); }
     void touch_session(const std::string& token, std::int64_t last_seen) override { inner_->touch_session(token, last_seen); }
     void delete_session(const std::string& token) override { inner_->delete_session(token); }
+    std::vector<StoredSite> sites() override { return inner_->sites(); }
+    std::vector<StoredService> services() override { return inner_->services(); }
+    std::vector<AdminChange> admin_changes() override { return inner_->admin_changes(); }
+    void write_config(const ConfigWrite& write) override { inner_->write_config(write); }
     void create_visitor(const StoredVisitor& visitor) override { inner_->create_visitor(visitor); }
     std::optional<StoredVisitor> find_visitor(const std::string& id) override { return inner_->find_visitor(id); }
+    int transactions = 0; // write_contacts calls
     void write_contacts(const std::vector<ContactWrite>& writes) override {
+        ++transactions;
         if (fail_writes) throw StoreError("disk full (test)");
         inner_->write_contacts(writes);
     }
@@ -121,6 +128,7 @@ class FlakyStore final : public Store {
                                           const std::string& cid) override {
         return inner_->find_cid(contact_id, party, cid);
     }
+    std::optional<StoredFile> find_file(const std::string& id) override { return inner_->find_file(id); }
 
   private:
     std::unique_ptr<Store> inner_;
@@ -130,7 +138,7 @@ const char* config_text = R"({
   "sites": [{"id": "demo", "name": "Demo shop", "url": "http://shop.example/"}],
   "services": [
     {"id": "sales", "name": "Sales", "language": "en", "tags": ["sales"], "dissuasion_seconds": 90,
-     "color": "#2e86de", "media": ["chat", "call", "callback", "weblead"], "site": "demo"},
+     "color": "#2e86de", "media": ["chat", "call", "video", "callback", "weblead"], "site": "demo"},
     {"id": "supporto", "name": "Supporto", "language": "it", "tags": ["support"], "dissuasion_seconds": 60,
      "color": "#27ae60", "site": "demo"}],
   "agents": [
@@ -1137,4 +1145,356 @@ TEST_F(ContactHubTest, TheVisitorDropsTheChatChannelAndTheContactGoesOn) {
     Conn& other = visitor("Someone else");
     send(other, protocol::ContactChannel{"ch3", id, sb::Channel::voice, sb::ChannelState::unavailable});
     EXPECT_EQ(other.last<protocol::Error>().code, protocol::code::not_found);
+}
+
+// [SECTION] Calls (docs/protocol.md, "Calls")
+
+namespace {
+
+struct CallTest : ContactHubTest {
+    Conn& camera_visitor() {
+        Conn& c = connect();
+        protocol::VisitorHello h;
+        h.cid = "h";
+        h.name = "Maria";
+        h.capabilities = {true, true};
+        send(c, h);
+        EXPECT_TRUE(c.has<protocol::VisitorWelcome>());
+        return c;
+    }
+    std::string ask_type(Conn& v, ContactType type) {
+        protocol::ContactRequestMsg r;
+        r.cid = "q" + std::to_string(++counter);
+        r.service = "sales";
+        r.type = type;
+        v.clear();
+        send(v, r);
+        return v.last<protocol::ContactSnapshot>().contact.id;
+    }
+    protocol::ContactMedia media(const std::string& id, sb::CallAction a, bool video = false, std::string cid = "") {
+        return protocol::ContactMedia{cid.empty() ? "m" + std::to_string(++counter) : cid, id, a, video, std::nullopt};
+    }
+    static sb::ChannelState state_after(const std::vector<protocol::ContactEvent>& events, sb::Channel ch,
+                                        sb::ChannelState initial) {
+        for (const auto& e : events)
+            if (auto* c = std::get_if<ev::ChannelChanged>(&e.body); c && c->channel == ch) initial = c->state;
+        return initial;
+    }
+};
+
+} // namespace
+
+TEST_F(CallTest, VideoCallOfferedAcceptedConnectedAndHungUp) {
+    Conn& alice = agent("alice");
+    Conn& v = camera_visitor();
+    auto id = ask_type(v, ContactType::chat);
+    take(alice, id);
+    const auto assigned = alice.last<protocol::ContactSnapshot>().contact;
+    ASSERT_EQ(assigned.channels[sb::Channel::voice], sb::ChannelState::available);
+    ASSERT_EQ(assigned.channels[sb::Channel::video], sb::ChannelState::available);
+    alice.clear();
+    v.clear();
+
+    send(alice, media(id, sb::CallAction::offer, true, "m1"));
+    auto heard = v.events();
+    ASSERT_EQ(heard.size(), 3u);
+    const auto& offer = std::get<ev::Media>(heard[0].body);
+    EXPECT_EQ(offer.from, protocol::Party::agent);
+    EXPECT_EQ(offer.action, sb::CallAction::offer);
+    EXPECT_TRUE(offer.video);
+    EXPECT_EQ(heard[0].cid, "m1");
+    EXPECT_EQ(state_after(heard, sb::Channel::voice, {}), sb::ChannelState::connecting);
+    EXPECT_EQ(state_after(heard, sb::Channel::video, {}), sb::ChannelState::connecting);
+    expect_no_gaps(heard, heard[0].seq);
+
+    // Signals before the accept: no call to signal on.
+    protocol::Signal sdp{protocol::SessionDescription{"offer", "v=0\r\n"}, std::nullopt};
+    send(alice, protocol::ContactSignal{"s0", id, sdp});
+    EXPECT_EQ(alice.last<protocol::Error>().code, protocol::code::no_call);
+    // The offerer cannot accept its own offer.
+    send(alice, media(id, sb::CallAction::accept, true));
+    EXPECT_EQ(alice.last<protocol::Error>().code, protocol::code::no_call);
+
+    v.clear();
+    send(v, media(id, sb::CallAction::accept, false)); // voice only: sees the agent without being seen
+    const auto accept = std::get<ev::Media>(alice.events().back().body);
+    EXPECT_EQ(accept.action, sb::CallAction::accept);
+    EXPECT_FALSE(accept.video);
+
+    // Signals now go to the other party only, with `from`, and are not stored.
+    alice.clear();
+    v.clear();
+    send(alice, protocol::ContactSignal{"", id, sdp});
+    auto relayed = v.last<protocol::ContactSignalNotice>();
+    EXPECT_EQ(relayed.from, protocol::Party::agent);
+    EXPECT_EQ(relayed.signal, sdp);
+    EXPECT_FALSE(alice.has<protocol::ContactSignalNotice>());
+    protocol::Signal cand{std::nullopt, protocol::IceCandidate{"candidate:1 1 udp 1 127.0.0.1 5000 typ host", "0", 0, std::nullopt}};
+    send(v, protocol::ContactSignal{"", id, cand});
+    EXPECT_EQ(alice.last<protocol::ContactSignalNotice>().signal, cand);
+    EXPECT_TRUE(v.events().empty());
+    Conn& other = camera_visitor();
+    send(other, protocol::ContactSignal{"x", id, cand});
+    EXPECT_EQ(other.last<protocol::Error>().code, protocol::code::not_found);
+
+    v.clear();
+    send(alice, media(id, sb::CallAction::connected));
+    heard = v.events();
+    EXPECT_EQ(state_after(heard, sb::Channel::voice, {}), sb::ChannelState::active);
+    EXPECT_EQ(state_after(heard, sb::Channel::video, {}), sb::ChannelState::active);
+    v.clear();
+    send(v, media(id, sb::CallAction::connected, false, "c2")); // the other side connected too: nothing changes
+    EXPECT_EQ(v.last<protocol::Ack>().seq, 0u);
+    EXPECT_TRUE(v.events().empty());
+
+    // The contact object tells the call to a client that (re)loads it.
+    send(v, protocol::ContactResume{"r", id, 0});
+    auto call = v.last<protocol::ContactSnapshot>().contact.call;
+    ASSERT_TRUE(call);
+    EXPECT_EQ(call->phase, sb::CallPhase::active);
+    EXPECT_EQ(call->offerer, sb::CallParty::agent);
+    EXPECT_FALSE(call->accepter_video);
+
+    v.clear();
+    send(alice, media(id, sb::CallAction::hangup));
+    heard = v.events();
+    EXPECT_EQ(std::get<ev::Media>(heard[0].body).action, sb::CallAction::hangup);
+    EXPECT_EQ(state_after(heard, sb::Channel::voice, {}), sb::ChannelState::available);
+    EXPECT_EQ(state_after(heard, sb::Channel::video, {}), sb::ChannelState::available);
+    send(v, protocol::ContactResume{"r2", id, 0});
+    auto after = v.last<protocol::ContactSnapshot>().contact;
+    EXPECT_FALSE(after.call);
+    EXPECT_EQ(after.state, ContactState::assigned); // the contact goes on
+    EXPECT_EQ(after.channels[sb::Channel::chat], sb::ChannelState::active);
+}
+
+TEST_F(CallTest, RefusalAndFailureGiveTheChannelsBack) {
+    Conn& alice = agent("alice");
+    Conn& v = camera_visitor();
+    auto id = ask_type(v, ContactType::chat);
+    take(alice, id);
+    send(alice, media(id, sb::CallAction::offer, true));
+    alice.clear();
+    send(v, media(id, sb::CallAction::refuse));
+    auto heard = alice.events();
+    EXPECT_EQ(std::get<ev::Media>(heard[0].body).action, sb::CallAction::refuse);
+    EXPECT_EQ(state_after(heard, sb::Channel::voice, {}), sb::ChannelState::available);
+    EXPECT_EQ(state_after(heard, sb::Channel::video, {}), sb::ChannelState::available);
+
+    send(alice, media(id, sb::CallAction::offer, false)); // a voice call this time
+    send(v, media(id, sb::CallAction::accept, false));
+    alice.clear();
+    auto failed = media(id, sb::CallAction::failed);
+    failed.reason = sb::CallFailure::permission_denied;
+    send(v, failed);
+    heard = alice.events();
+    const auto& m = std::get<ev::Media>(heard[0].body);
+    EXPECT_EQ(m.action, sb::CallAction::failed);
+    EXPECT_EQ(m.reason, sb::CallFailure::permission_denied);
+    EXPECT_EQ(state_after(heard, sb::Channel::voice, {}), sb::ChannelState::available);
+    send(alice, media(id, sb::CallAction::hangup));
+    EXPECT_EQ(alice.last<protocol::Error>().code, protocol::code::no_call);
+}
+
+TEST_F(CallTest, GlareTheFirstOfferWinsTheSecondIsBusy) {
+    Conn& alice = agent("alice");
+    Conn& v = camera_visitor();
+    auto id = ask_type(v, ContactType::chat);
+    take(alice, id);
+    alice.clear();
+    v.clear();
+    send(v, media(id, sb::CallAction::offer, true, "vo"));     // reaches the server first
+    send(alice, media(id, sb::CallAction::offer, true, "ao")); // crossed on the wire
+    EXPECT_EQ(alice.last<protocol::Error>().code, protocol::code::media_busy);
+    EXPECT_EQ(alice.last<protocol::Error>().cid, "ao");
+    const auto offer = std::get<ev::Media>(alice.events().front().body);
+    EXPECT_EQ(offer.from, protocol::Party::visitor); // the agent now sees an incoming call
+    send(alice, media(id, sb::CallAction::accept, true));
+    EXPECT_EQ(std::get<ev::Media>(v.events().back().body).action, sb::CallAction::accept);
+}
+
+TEST_F(CallTest, AVisitorWithoutCameraCannotBeOfferedVideo) {
+    Conn& alice = agent("alice");
+    Conn& v = visitor(); // voice, no camera
+    auto id = ask(v);
+    take(alice, id);
+    EXPECT_EQ(alice.last<protocol::ContactSnapshot>().contact.channels[sb::Channel::video], sb::ChannelState::unavailable);
+    send(alice, media(id, sb::CallAction::offer, true));
+    EXPECT_EQ(alice.last<protocol::Error>().code, protocol::code::medium_unsupported);
+    alice.clear();
+    v.clear();
+    send(alice, media(id, sb::CallAction::offer, false)); // a voice call is fine
+    EXPECT_FALSE(alice.has<protocol::Error>());
+    ASSERT_FALSE(v.events().empty());
+    EXPECT_EQ(std::get<ev::Media>(v.events().front().body).action, sb::CallAction::offer);
+}
+
+TEST_F(CallTest, AVideoCallContactRingsTheAgentOnClaim) {
+    Conn& alice = agent("alice");
+    Conn& v = camera_visitor();
+    auto id = ask_type(v, ContactType::video);
+    v.clear();
+    take(alice, id);
+    const auto snap = alice.last<protocol::ContactSnapshot>();
+    ASSERT_TRUE(snap.contact.call);
+    EXPECT_EQ(snap.contact.call->offerer, sb::CallParty::visitor);
+    EXPECT_TRUE(snap.contact.call->video);
+    EXPECT_EQ(snap.contact.channels[sb::Channel::voice], sb::ChannelState::connecting);
+    EXPECT_EQ(snap.contact.channels[sb::Channel::video], sb::ChannelState::connecting);
+    const auto heard = v.events();
+    ASSERT_GE(heard.size(), 2u);
+    EXPECT_TRUE(is<ev::Assigned>(heard[0]));
+    const auto& offer = std::get<ev::Media>(heard[1].body);
+    EXPECT_EQ(offer.from, protocol::Party::visitor);
+    EXPECT_TRUE(offer.video);
+    send(alice, media(id, sb::CallAction::accept, true));
+    EXPECT_EQ(std::get<ev::Media>(v.events().back().body).action, sb::CallAction::accept);
+    send(v, media(id, sb::CallAction::connected));
+    EXPECT_EQ(state_after(alice.events(), sb::Channel::video, {}), sb::ChannelState::active);
+
+    // The call survives a restart of the server, as the contact does.
+    open();
+    Conn& back = agent("alice", false);
+    (void)back;
+    auto held = contacts->held_by("alice");
+    ASSERT_EQ(held.size(), 1u);
+    ASSERT_TRUE(held[0].call);
+    EXPECT_EQ(held[0].call->phase, sb::CallPhase::active);
+}
+
+TEST_F(CallTest, ClosingTheContactEndsItsCall) {
+    Conn& alice = agent("alice");
+    Conn& v = camera_visitor();
+    auto id = ask_type(v, ContactType::call);
+    take(alice, id);
+    send(alice, media(id, sb::CallAction::accept, false));
+    send(alice, protocol::ContactStop{"stop", id, std::nullopt});
+    EXPECT_TRUE(is<ev::Closed>(v.events().back()));
+    send(v, protocol::ContactSignal{"", id, protocol::Signal{}});
+    EXPECT_EQ(v.last<protocol::Error>().code, protocol::code::closed);
+}
+
+TEST_F(CallTest, WelcomesCarryIceServersWithTurnCredentials) {
+    config.media.ice_servers.push_back({{"stun:stun.example.org:3478"}, "", ""});
+    config.media.turn.push_back({{"turn:127.0.0.1:3478?transport=udp"}, "s3cret", 3600});
+    open();
+    Conn& v = camera_visitor();
+    auto w = v.last<protocol::VisitorWelcome>();
+    ASSERT_EQ(w.ice_servers.size(), 2u);
+    EXPECT_EQ(w.ice_servers[0].urls[0], "stun:stun.example.org:3478");
+    const auto& turn = w.ice_servers[1];
+    const auto expiry = sb::to_epoch_ms(clock.now()) / 1000 + 3600;
+    EXPECT_EQ(turn.username, std::to_string(expiry) + ":" + w.visitor.id);
+    EXPECT_EQ(turn.credential, turn_credential("s3cret", turn.username));
+    EXPECT_EQ(w.ice_transport_policy, "all");
+}
+
+// [SECTION] Group commit: the commands of one turn of the event loop share one transaction.
+
+TEST_F(ContactHubTest, GroupCommitWritesATurnsCommandsTogetherThenSendsThemInOrder) {
+    Conn& alice = agent("alice");
+    Conn& v = visitor();
+    auto id = ask(v);
+    take(alice, id);
+    std::vector<std::function<void()>> loop; // the io thread's queue
+    contacts->group_commits([&loop](std::function<void()> f) { loop.push_back(std::move(f)); });
+    alice.clear();
+    v.clear();
+
+    const int before = flaky->transactions;
+    send(v, protocol::ContactSend{"m1", id, "one"});
+    send(v, protocol::ContactSend{"m2", id, "two"});
+    send(alice, protocol::ContactSend{"m3", id, "three"});
+    send(v, protocol::ContactSend{"m1", id, "one"}); // retried within the turn: applied once
+    EXPECT_TRUE(alice.events().empty()) << "nothing is sent before it is durable";
+    EXPECT_EQ(flaky->transactions, before);
+    ASSERT_EQ(loop.size(), 1u) << "one flush per turn";
+    loop.front()();
+    loop.clear();
+    EXPECT_EQ(flaky->transactions, before + 1);
+    auto heard = alice.events();
+    ASSERT_EQ(heard.size(), 3u);
+    expect_no_gaps(heard, heard.front().seq);
+    EXPECT_EQ(std::get<ev::Message>(heard[0].body).text, "one");
+    EXPECT_EQ(std::get<ev::Message>(heard[2].body).text, "three");
+    EXPECT_EQ(v.last<protocol::Ack>().seq, heard[0].seq);
+
+    // A resume in the same turn sees what was applied before it.
+    send(v, protocol::ContactSend{"m4", id, "four"});
+    send(v, protocol::ContactResume{"r", id, heard.back().seq});
+    auto snap = v.last<protocol::ContactSnapshot>();
+    ASSERT_EQ(snap.events.size(), 1u);
+    EXPECT_EQ(std::get<ev::Message>(snap.events[0].body).text, "four");
+
+    // A failed transaction refuses every command of the turn; none of it is sent.
+    for (auto& f : loop) f();
+    loop.clear();
+    alice.clear();
+    v.clear();
+    flaky->fail_writes = true;
+    send(v, protocol::ContactSend{"m5", id, "lost"});
+    send(alice, protocol::ContactSend{"m6", id, "lost too"});
+    for (auto& f : loop) f();
+    loop.clear();
+    EXPECT_EQ(v.last<protocol::Error>().code, protocol::code::internal);
+    EXPECT_EQ(alice.last<protocol::Error>().cid, "m6");
+    EXPECT_TRUE(alice.events().empty());
+    flaky->fail_writes = false;
+}
+
+TEST_F(ContactHubTest, WaitingVisitorsAreToldTheirPlaceInTheQueue) {
+    Conn& v1 = visitor("First");
+    Conn& v2 = visitor("Second");
+    Conn& v3 = visitor("Third");
+    const auto v3_identity = v3.last<protocol::VisitorWelcome>().visitor;
+    auto k1 = ask(v1);
+    auto k2 = ask(v2);
+    auto k3 = ask(v3);
+    auto other = ask(v1, "supporto"); // another service: its own queue
+    EXPECT_EQ(v1.all<protocol::QueuePosition>().back().position, 1u);
+    EXPECT_EQ(v1.all<protocol::QueuePosition>().back().contact, other);
+    EXPECT_EQ(v2.last<protocol::QueuePosition>().position, 2u);
+    EXPECT_EQ(v2.last<protocol::QueuePosition>().contact, k2);
+    EXPECT_EQ(v3.last<protocol::QueuePosition>().position, 3u);
+    v2.clear();
+    v3.clear();
+    Conn& carla = agent("carla");
+    take(carla, k1); // the first is taken: everyone behind moves up
+    EXPECT_EQ(v2.last<protocol::QueuePosition>().position, 1u);
+    EXPECT_EQ(v3.last<protocol::QueuePosition>().position, 2u);
+    v3.clear();
+    send(v2, protocol::ContactStop{"bye", k2, std::nullopt});
+    EXPECT_EQ(v3.last<protocol::QueuePosition>().position, 1u);
+    // A widget on a new page gets it again after its welcome.
+    Conn& again = connect();
+    protocol::VisitorHello h;
+    h.visitor = v3_identity;
+    send(again, h);
+    EXPECT_EQ(again.last<protocol::QueuePosition>().contact, k3);
+    EXPECT_EQ(again.last<protocol::QueuePosition>().position, 1u);
+}
+
+TEST_F(ContactHubTest, AReadyAgentBackFromANetworkDropIsStillReady) {
+    Conn& alice = agent("alice"); // ready
+    close(alice);
+    later(10s);
+    Conn& back = connect();
+    send(back, protocol::AgentResume{"r", token("alice")});
+    EXPECT_EQ(back.last<protocol::Welcome>().agent.status, AgentStatus::ready);
+    Conn& v = visitor();
+    auto id = ask(v);
+    EXPECT_EQ(back.waiting_ids(), std::vector<std::string>{id}) << "ready again: the queue reaches the agent";
+
+    close(back); // away longer than the grace period: paused
+    later(31s);
+    Conn& late = connect();
+    send(late, protocol::AgentResume{"r2", token("alice")});
+    EXPECT_EQ(late.last<protocol::Welcome>().agent.status, AgentStatus::paused);
+
+    send(late, protocol::AgentSetStatus{"s", AgentStatus::ready}); // logging out forgets the status
+    send(late, protocol::AgentLogout{"o"});
+    close(late);
+    Conn& next = connect();
+    send(next, protocol::AgentResume{"r3", token("alice")});
+    EXPECT_EQ(next.last<protocol::Welcome>().agent.status, AgentStatus::paused);
 }

@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <deque>
 #include <vector>
 
 using namespace sb::server;
@@ -28,9 +29,9 @@ const std::string& hash_of(const std::string& password) {
 struct FakePeer {
     std::vector<std::string> sent;
     bool close_requested = false;
+    std::string address = "203.0.113.7";
     Peer peer() {
-        return Peer{[this](std::string s) { sent.push_back(std::move(s)); }, [this] { close_requested = true; },
-                    "203.0.113.7"};
+        return Peer{[this](std::string s) { sent.push_back(std::move(s)); }, [this] { close_requested = true; }, address};
     }
     protocol::ServerMessage last() const {
         auto m = protocol::decode_server(sent.back());
@@ -283,4 +284,198 @@ TEST_F(SessionHubTest, TooManyFailedLoginsAreRefusedUncheckedForAMinute) {
     tick(60'000);
     send(id, protocol::AgentLogin{"r2", "alice", "alice-demo"});
     EXPECT_EQ(p.last_as<protocol::Welcome>().cid, "r2");
+}
+
+// [SECTION] Password checks off the io thread, per-address limit -------------------------------------------------
+
+namespace {
+
+// Password checks that run only when the test says so, as a worker pool would run them later.
+struct ManualExecutor final : Executor {
+    std::deque<std::pair<Task, Task>> jobs;
+    std::size_t max_jobs = 100;
+    bool submit(Task work, Task done) override {
+        if (jobs.size() >= max_jobs) return false;
+        jobs.emplace_back(std::move(work), std::move(done));
+        return true;
+    }
+    void run_next() { // the work (a worker thread), then its answer (back on the io thread)
+        ASSERT_FALSE(jobs.empty());
+        auto job = std::move(jobs.front());
+        jobs.pop_front();
+        job.first();
+        job.second();
+    }
+};
+
+class SessionHubChecksTest : public SessionHubTest {
+  protected:
+    void SetUp() override {
+        SessionHubTest::SetUp();
+        HubOptions options;
+        options.messages_per_second = 5;
+        options.now = [this] { return now; };
+        options.failed_logins_per_address_minute = 3;
+        options.password_checks = &checks;
+        hub = std::make_unique<SessionHub>(*directory, options);
+    }
+    ManualExecutor checks;
+};
+
+protocol::ServerMessage decoded(const std::string& frame) {
+    auto m = protocol::decode_server(frame);
+    EXPECT_TRUE(m) << frame;
+    return m ? *m : protocol::ServerMessage{protocol::Error{}};
+}
+
+} // namespace
+
+TEST_F(SessionHubChecksTest, SlowPasswordCheckDoesNotHoldUpOtherConnections) {
+    FakePeer a, b;
+    auto ida = connect(a), idb = connect(b);
+    send(ida, protocol::AgentLogin{"l", "alice", "alice-demo"});
+    ASSERT_EQ(checks.jobs.size(), 1u);
+    send(ida, protocol::Ping{"after"}); // waits behind the login on its connection
+    EXPECT_TRUE(a.sent.empty());
+
+    send(idb, protocol::Ping{"b1"}); // another connection is answered at once
+    EXPECT_EQ(b.last_as<protocol::Pong>().cid, "b1");
+    send(idb, protocol::AgentLogin{"m", "bruno", "bruno-demo"});
+    EXPECT_EQ(checks.jobs.size(), 2u);
+
+    checks.run_next();
+    ASSERT_EQ(a.sent.size(), 2u); // the answers in the order of the frames
+    EXPECT_EQ(std::get<protocol::Welcome>(decoded(a.sent[0])).cid, "l");
+    EXPECT_EQ(std::get<protocol::Pong>(decoded(a.sent[1])).cid, "after");
+    EXPECT_EQ(hub->status_of("alice"), AgentStatus::paused);
+    checks.run_next();
+    EXPECT_EQ(b.last_as<protocol::Welcome>().cid, "m");
+}
+
+TEST_F(SessionHubChecksTest, ResultOfACheckAfterTheConnectionClosedIsDropped) {
+    FakePeer a;
+    auto ida = connect(a);
+    send(ida, protocol::AgentLogin{"l", "alice", "alice-demo"});
+    send(ida, protocol::AgentSetStatus{"s", AgentStatus::ready});
+    hub->closed(ida);
+    checks.run_next();
+    EXPECT_TRUE(a.sent.empty());
+    EXPECT_EQ(hub->status_of("alice"), AgentStatus::offline); // not logged in by the stale result
+    EXPECT_EQ(hub->connections(), 0u);
+
+    FakePeer again; // the next connection logs in as usual
+    auto id = connect(again);
+    send(id, protocol::AgentLogin{"l2", "alice", "alice-demo"});
+    checks.run_next();
+    EXPECT_EQ(again.last_as<protocol::Welcome>().agent.status, AgentStatus::paused);
+}
+
+TEST_F(SessionHubChecksTest, ASecondLoginWaitsForTheFirstOnesAnswer) {
+    FakePeer p;
+    auto id = connect(p);
+    send(id, protocol::AgentLogin{"w", "alice", "wrong"});
+    send(id, protocol::AgentLogin{"r", "alice", "alice-demo"});
+    ASSERT_EQ(checks.jobs.size(), 1u); // one check at a time per connection
+    checks.run_next();
+    auto refused = p.last_as<protocol::Error>();
+    EXPECT_EQ(refused.cid, "w");
+    EXPECT_EQ(refused.code, protocol::code::bad_credentials);
+    ASSERT_EQ(checks.jobs.size(), 1u); // the second login's check starts after the first answer
+    checks.run_next();
+    EXPECT_EQ(p.last_as<protocol::Welcome>().cid, "r");
+    EXPECT_EQ(p.sent.size(), 2u);
+}
+
+TEST_F(SessionHubChecksTest, APasswordChangedDuringTheCheckFailsIt) {
+    FakePeer p;
+    auto id = connect(p);
+    send(id, protocol::AgentLogin{"l", "alice", "alice-demo"});
+    directory->sync({AgentConfig{"alice", "Alice Rossi", "", hash_of("new-secret"), {"sales"}, {"en"}, 3}});
+    checks.run_next();
+    EXPECT_EQ(p.last_as<protocol::Error>().code, protocol::code::bad_credentials);
+    EXPECT_EQ(hub->status_of("alice"), AgentStatus::offline);
+}
+
+TEST_F(SessionHubChecksTest, FullCheckQueueAnswersRateLimited) {
+    checks.max_jobs = 1;
+    FakePeer a, b;
+    b.address = "198.51.100.9";
+    auto ida = connect(a), idb = connect(b);
+    send(ida, protocol::AgentLogin{"l", "alice", "alice-demo"});
+    send(idb, protocol::AgentLogin{"m", "bruno", "bruno-demo"});
+    auto refused = b.last_as<protocol::Error>();
+    EXPECT_EQ(refused.cid, "m");
+    EXPECT_EQ(refused.code, protocol::code::rate_limited);
+    EXPECT_EQ(checks.jobs.size(), 1u);
+
+    checks.run_next();
+    EXPECT_EQ(a.last_as<protocol::Welcome>().cid, "l");
+    send(idb, protocol::AgentLogin{"m2", "bruno", "bruno-demo"}); // room again
+    checks.run_next();
+    EXPECT_EQ(b.last_as<protocol::Welcome>().cid, "m2");
+}
+
+TEST_F(SessionHubChecksTest, FramesBeyondWhatWaitsBehindACheckAreDropped) {
+    FakePeer p;
+    auto id = connect(p);
+    send(id, protocol::AgentLogin{"l", "alice", "alice-demo"});
+    for (int i = 0; i < 9; ++i) {
+        tick(250); // within the messages-per-second limit
+        send(id, protocol::Ping{"p" + std::to_string(i)});
+    }
+    ASSERT_EQ(p.sent.size(), 1u); // the ninth waiting frame is refused at once
+    EXPECT_EQ(p.last_as<protocol::Error>().code, protocol::code::rate_limited);
+    checks.run_next();
+    ASSERT_EQ(p.sent.size(), 10u);
+    EXPECT_EQ(std::get<protocol::Welcome>(decoded(p.sent[1])).cid, "l");
+    EXPECT_EQ(std::get<protocol::Pong>(decoded(p.sent[2])).cid, "p0");
+    EXPECT_EQ(p.last_as<protocol::Pong>().cid, "p7");
+}
+
+TEST_F(SessionHubChecksTest, FailedLoginsAreLimitedPerAddressAcrossConnections) {
+    FakePeer c1, c2, c3, c4, elsewhere;
+    for (auto* p : {&c1, &c2, &c3, &c4}) p->address = "198.51.100.1";
+    elsewhere.address = "198.51.100.2";
+    std::vector<ConnectionId> ids;
+    for (auto* p : {&c1, &c2, &c3}) {
+        ids.push_back(connect(*p));
+        send(ids.back(), protocol::AgentLogin{"w", "alice", "guess"});
+        checks.run_next();
+        EXPECT_EQ(p->last_as<protocol::Error>().code, protocol::code::bad_credentials);
+    }
+    auto id4 = connect(c4); // a new connection from the same address: refused unchecked, right password or not
+    send(id4, protocol::AgentLogin{"r", "alice", "alice-demo"});
+    auto e = c4.last_as<protocol::Error>();
+    EXPECT_EQ(e.cid, "r");
+    EXPECT_EQ(e.code, protocol::code::rate_limited);
+    EXPECT_NE(e.message.find("address"), std::string::npos) << e.message;
+    EXPECT_TRUE(checks.jobs.empty());
+    tick(59'000);
+    send(ids[0], protocol::AgentLogin{"r", "alice", "alice-demo"}); // one failure on this connection, still refused
+    EXPECT_EQ(c1.last_as<protocol::Error>().code, protocol::code::rate_limited);
+
+    auto other = connect(elsewhere); // another address is not concerned
+    send(other, protocol::AgentLogin{"o", "alice", "alice-demo"});
+    checks.run_next();
+    EXPECT_EQ(elsewhere.last_as<protocol::Welcome>().cid, "o");
+
+    tick(1000); // the address's minute is over
+    send(id4, protocol::AgentLogin{"r2", "alice", "alice-demo"});
+    checks.run_next();
+    EXPECT_EQ(c4.last_as<protocol::Welcome>().cid, "r2");
+}
+
+TEST_F(SessionHubChecksTest, AgentsBehindOneAddressLogInTogether) {
+    // An office behind one NAT: more logins at once than the address limit, all right, all checked. Only
+    // failures count against the address (the worker queue bounds how many checks run at once).
+    FakePeer c1, c2, c3, c4;
+    std::vector<ConnectionId> ids;
+    for (auto* p : {&c1, &c2, &c3, &c4}) {
+        ids.push_back(connect(*p));
+        send(ids.back(), protocol::AgentLogin{"l", p == &c4 ? "bruno" : "alice", p == &c4 ? "bruno-demo" : "alice-demo"});
+    }
+    ASSERT_EQ(checks.jobs.size(), 4u);
+    while (!checks.jobs.empty()) checks.run_next();
+    for (auto* p : {&c1, &c2, &c3}) EXPECT_EQ(p->last_as<protocol::Welcome>().agent.login, "alice");
+    EXPECT_EQ(c4.last_as<protocol::Welcome>().agent.login, "bruno");
 }

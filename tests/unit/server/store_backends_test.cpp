@@ -361,6 +361,145 @@ TEST_P(StoreBackend, KeepsContactsAndEventsAcrossReopen) {
     EXPECT_TRUE(store->find_visitor("v-1"));
 }
 
+// --- files ---------------------------------------------------------------------------------------------------
+
+StoredFile file_row(const std::string& id, const std::string& contact_id) {
+    return StoredFile{id, contact_id, "visitor:v-1", "fattura n°3 😀.pdf", "application/pdf",
+                      std::numeric_limits<std::uint32_t>::max() + 7ull, 1764000000123, std::string(64, 'a')};
+}
+
+TEST_P(StoreBackend, WritesAFileWithItsEventAndKeepsItAcrossReopen) {
+    {
+        auto store = open();
+        ContactWrite w{contact("c1", 1, "assigned", 1), {event("c1", 1)}};
+        w.files.push_back(file_row("f-1", "c1"));
+        store->write_contacts({w});
+        EXPECT_EQ(store->find_file("f-1"), file_row("f-1", "c1"));
+        EXPECT_FALSE(store->find_file("f-2"));
+    }
+    EXPECT_EQ(open()->find_file("f-1"), file_row("f-1", "c1"));
+}
+
+TEST_P(StoreBackend, AFileGoesOnlyWithItsBatch) {
+    auto store = open();
+    store->write_contacts({ContactWrite{contact("c1", 1, "assigned", 1), {event("c1", 1, "cmd-1", "agent:alice")}}});
+    // The event repeats a command id: the batch is refused, and its file with it.
+    ContactWrite w{contact("c1", 1, "assigned", 2), {event("c1", 2, "cmd-1", "agent:alice")}};
+    w.files.push_back(file_row("f-1", "c1"));
+    EXPECT_THROW(store->write_contacts({w}), StoreError);
+    EXPECT_FALSE(store->find_file("f-1"));
+    // A file of no contact, or a repeated id, is refused too.
+    ContactWrite ghost{contact("c2", 1, "assigned", 1), {event("c2", 1)}};
+    ghost.files.push_back(file_row("f-2", "nobody"));
+    EXPECT_THROW(store->write_contacts({ghost}), StoreError);
+    EXPECT_FALSE(store->find_contact("c2"));
+    w.events[0].cid = "cmd-2";
+    store->write_contacts({w});
+    EXPECT_TRUE(store->find_file("f-1"));
+    w.events[0].seq = 3;
+    w.events[0].cid = "cmd-3";
+    EXPECT_THROW(store->write_contacts({w}), StoreError);
+}
+
+// --- configuration: sites, services, admin changes -------------------------------------------------------------
+
+StoredService service_row(const std::string& id, const std::string& site = "shop") {
+    return StoredService{id,  "Service " + id, "pt-BR", {"sales", "vip"}, 45, "#c0392b",
+                         {{"#2e86de", "General inquiry"}, {"#c0392b", "Complaint \"quoted\" ✓"}}, {"chat", "weblead"}, site};
+}
+
+TEST_P(StoreBackend, WritesAndReadsSitesAndServices) {
+    auto store = open();
+    EXPECT_TRUE(store->sites().empty());
+    EXPECT_TRUE(store->services().empty());
+    ConfigWrite w;
+    w.sites = {StoredSite{"shop", "Shop", "https://shop.example/"}, StoredSite{"blog", "Blog", "http://blog.example/"}};
+    w.services = {service_row("sales"), service_row("after_sales", "blog")};
+    w.services[1].colors.clear();
+    w.services[1].tags.clear();
+    store->write_config(w);
+    auto sites = store->sites();
+    ASSERT_EQ(sites.size(), 2u);
+    EXPECT_EQ(sites[0], w.sites[1]); // by id
+    EXPECT_EQ(sites[1], w.sites[0]);
+    auto services = store->services();
+    ASSERT_EQ(services.size(), 2u);
+    EXPECT_EQ(services[0], w.services[1]);
+    EXPECT_EQ(services[1], w.services[0]);
+
+    ConfigWrite change; // replace one, delete the other
+    change.services = {service_row("sales")};
+    change.services[0].dissuasion_seconds = 86400;
+    change.services[0].media = {"video"};
+    change.deleted_services = {"after_sales"};
+    change.deleted_sites = {"blog"};
+    store->write_config(change);
+    store.reset();
+    store = open();
+    EXPECT_EQ(store->services(), change.services);
+    EXPECT_EQ(store->sites(), std::vector<StoredSite>{w.sites[0]});
+}
+
+TEST_P(StoreBackend, RecordsAdminChangesAndForgetsThemOnRequest) {
+    auto store = open();
+    ConfigWrite w;
+    w.agents = {StoredAgent{"bob", "Bob", "$argon2id$x", {"sales"}, {"en"}, 2}};
+    w.admin_changes = {AdminChange{"agent", "bob", false, 1700000000000}, AdminChange{"service", "sales", true, 1}};
+    store->write_config(w);
+    EXPECT_EQ(store->find_agent("bob"), w.agents[0]);
+    EXPECT_EQ(store->admin_changes(), (std::vector<AdminChange>{w.admin_changes[0], w.admin_changes[1]}));
+
+    ConfigWrite again; // the same (kind, id) again: replaced, not repeated
+    again.admin_changes = {AdminChange{"agent", "bob", true, 1700000000001}};
+    again.deleted_agents = {"bob"};
+    store->write_config(again);
+    EXPECT_FALSE(store->find_agent("bob"));
+    auto changes = store->admin_changes();
+    ASSERT_EQ(changes.size(), 2u);
+    EXPECT_EQ(changes[0], again.admin_changes[0]);
+
+    ConfigWrite forget;
+    forget.forget_admin_changes = true;
+    forget.admin_changes = {AdminChange{"site", "shop", false, 5}}; // written after the forgetting
+    store->write_config(forget);
+    EXPECT_EQ(store->admin_changes(), forget.admin_changes);
+}
+
+TEST_P(StoreBackend, DeletingAnAgentThroughAConfigWriteDeletesItsSessions) {
+    auto store = open();
+    ConfigWrite w;
+    w.agents = {StoredAgent{"bob", "Bob", "h", {}, {}, 1}};
+    store->write_config(w);
+    store->create_session(StoredSession{"tok", "bob", 1, 2});
+    ConfigWrite del;
+    del.deleted_agents = {"bob"};
+    store->write_config(del);
+    EXPECT_FALSE(store->find_session("tok"));
+}
+
+TEST_P(StoreBackend, AConfigWriteIsAllOrNothing) {
+    auto store = open();
+    store->upsert_agent(StoredAgent{"alice", "Alice", "h", {}, {}, 1});
+    store->create_session(StoredSession{"tok", "alice", 1, 2});
+    ConfigWrite w;
+    w.sites = {StoredSite{"shop", "Shop", "https://shop.example/"}};
+    w.admin_changes = {AdminChange{"site", "shop", false, 1}};
+    w.agents = {StoredAgent{"bob", "Bob", "h", {}, {}, 1}};
+    w.deleted_agents = {"alice"};
+    // The last step (deleting alice) fails: nothing of the write stays.
+    if (GetParam() == Backend::sqlite) {
+        raw("CREATE TRIGGER no_deletes BEFORE DELETE ON agents BEGIN SELECT RAISE(ABORT, 'refused'); END");
+    } else {
+        raw("CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$ LANGUAGE plpgsql");
+        raw("CREATE TRIGGER no_deletes BEFORE DELETE ON agents FOR EACH ROW EXECUTE FUNCTION refuse()");
+    }
+    EXPECT_THROW(store->write_config(w), StoreError);
+    EXPECT_TRUE(store->sites().empty());
+    EXPECT_TRUE(store->admin_changes().empty());
+    EXPECT_FALSE(store->find_agent("bob"));
+    EXPECT_TRUE(store->find_agent("alice"));
+}
+
 INSTANTIATE_TEST_SUITE_P(Sqlite, StoreBackend, testing::Values(Backend::sqlite), backend_name);
 INSTANTIATE_TEST_SUITE_P(Postgres, StoreBackend, testing::Values(Backend::postgres), backend_name);
 

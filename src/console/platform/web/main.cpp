@@ -3,8 +3,10 @@
 #include "console/app.h"
 #include "console/automation.h"
 #include "console/fonts.h"
+#include "console/platform/web/file_glue.h"
 #include "console/platform/web/keys.h"
 #include "console/platform/web/renderer_webgl2.h"
+#include "console/platform/web/web_media.h"
 #include "console/platform/web/web_transport.h"
 #include "console/theme.h"
 
@@ -36,6 +38,7 @@ struct Console {
     std::unique_ptr<web::WebTransport> transport;
     std::unique_ptr<App> app;
     web::Renderer renderer;
+    std::unique_ptr<web::WebMedia> media; // calls: the page's call engine and the videos' textures
     float css_w = 800, css_h = 600, ratio = 1;
     bool fonts_dirty = true;
     bool ready = false;
@@ -47,6 +50,7 @@ struct Console {
     std::string reply; // storage for strings returned to JS
     std::size_t announced_waiting = 0;              // for the screen reader mirror
     std::map<std::string, std::uint64_t> announced; // contact id -> last visitor message announced
+    std::map<std::string, std::uint64_t> announced_calls; // contact id -> the visitor's call offer announced
     long alert_timer = 0;                           // the pending reminder check (emscripten timeout id)
 };
 Console* console = nullptr;
@@ -55,6 +59,13 @@ Console* console = nullptr;
 void wake() {
     if (!console) return;
     if (console->frames_owed < 3) console->frames_owed = 3;
+    sb_glue_request_frame();
+}
+
+// A new video frame: one frame draws it (a playing video wakes the console once per video frame, no more).
+void wake_once() {
+    if (!console) return;
+    if (console->frames_owed < 1) console->frames_owed = 1;
     sb_glue_request_frame();
 }
 
@@ -80,6 +91,16 @@ void announce_changes() {
             }
         }
         last = h.last_visitor_message;
+        // The visitor's call (rung by the notifications) is read out too.
+        if (h.call && h.call->call.offerer == sb::CallParty::visitor && h.call->call.phase == sb::CallPhase::offered) {
+            auto& offer = console->announced_calls[h.view.id];
+            if (h.call->offer_seq > offer) {
+                offer = h.call->offer_seq;
+                const std::string text = std::string(h.call->call.video ? "Incoming video call from " : "Incoming call from ") +
+                                         (h.view.customer.name.empty() ? std::string("a visitor") : h.view.customer.name);
+                sb_glue_announce(text.c_str());
+            }
+        }
     }
 }
 
@@ -171,6 +192,10 @@ EMSCRIPTEN_KEEPALIVE int sb_start(const char* server_url, const char* canvas_sel
     console->app->set_settings_saver([](const notify::Settings& st) { sb_glue_save_settings(st.sound ? 1 : 0, st.desktop ? 1 : 0); });
     console->app->set_permission_asker([] { sb_glue_ask_permission(); });
     console->transport->attach(*console->app);
+    web::attach_files(*console->app, &wake);
+    console->media = std::make_unique<web::WebMedia>(console->renderer);
+    console->media->attach(*console->app);
+    console->app->set_media(console->media.get());
     console->app->start(token ? token : "");
     wake();
     return 1;
@@ -311,6 +336,41 @@ EMSCRIPTEN_KEEPALIVE int sb_key(const char* code, int down, int mods) {
 EMSCRIPTEN_KEEPALIVE void sb_text(const char* utf8) {
     if (!console) return;
     ImGui::GetIO().AddInputCharactersUTF8(utf8);
+    wake();
+}
+
+// The call engine's reports (web/switchboard.js, never from inside a glue call): a WebRTC message to relay,
+// connected, failed (reason: permission_denied, no_device, unsupported, network).
+EMSCRIPTEN_KEEPALIVE void sb_call_signal(const char* contact, const char* signal_json) {
+    if (!console || console->stopped) return;
+    console->app->on_call_signal(contact, signal_json);
+}
+
+EMSCRIPTEN_KEEPALIVE void sb_call_connected(const char* contact) {
+    if (!console || console->stopped) return;
+    console->app->on_call_connected(contact);
+    wake();
+}
+
+EMSCRIPTEN_KEEPALIVE void sb_call_failed(const char* contact, const char* reason) {
+    if (!console || console->stopped) return;
+    console->app->on_call_failed(contact, reason);
+    wake();
+}
+
+// A frame of a call's video is ready in its <video> (which: 0 the visitor's camera, 1 the agent's preview):
+// uploaded into the feed's texture, and drawn by one console frame. Returns 0 when the call no longer runs.
+EMSCRIPTEN_KEEPALIVE int sb_video_frame(const char* contact, int which, int width, int height) {
+    if (!console || console->stopped) return 0;
+    if (!console->media->frame(contact, which, width, height)) return 0;
+    wake_once();
+    return 1;
+}
+
+// A stream of the call lost its video.
+EMSCRIPTEN_KEEPALIVE void sb_video_gone(const char* contact, int which) {
+    if (!console || console->stopped) return;
+    console->media->gone(contact, which);
     wake();
 }
 

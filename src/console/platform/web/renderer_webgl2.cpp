@@ -91,6 +91,25 @@ void Renderer::upload_fonts() {
     io.Fonts->ClearTexData();
 }
 
+GLuint Renderer::create_texture() {
+    GLuint t = 0;
+    glGenTextures(1, &t);
+    glBindTexture(GL_TEXTURE_2D, t);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    // A black pixel until the first frame arrives: never an incomplete texture.
+    const unsigned char black[4] = {0, 0, 0, 255};
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, 1, 1, 0, GL_RGBA, GL_UNSIGNED_BYTE, black);
+    return t;
+}
+
+void Renderer::delete_texture(GLuint texture) {
+    if (texture) glDeleteTextures(1, &texture);
+}
+
 void Renderer::render(ImDrawData* data, int fb_width, int fb_height) {
     glViewport(0, 0, fb_width, fb_height);
     glDisable(GL_SCISSOR_TEST);
