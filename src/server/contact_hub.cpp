@@ -911,7 +911,7 @@ void ContactHub::commit(Batch& b) {
             if (w.contact.id == f.contact_id) w.files.push_back(f);
     for (const auto& w : writes) // a contact joined or left a queue: the positions behind it move
         for (const auto& e : w.events)
-            if (e.kind == "pending" || e.kind == "assigned" || e.kind == "closed" || e.kind == "returned") {
+            if (e.kind == "assigned" || e.kind == "closed" || e.kind == "returned") { // (a new one joins at the end)
                 b.queues_moved.insert(records_.count(w.contact.id) ? records_.at(w.contact.id).contact.service_id
                                                                    : b.closed.at(w.contact.id).contact.service_id);
                 break;
@@ -981,7 +981,29 @@ void ContactHub::deliver(Batch& b) {
     for (const auto& [conn, m] : b.replies) send(conn, m);
 
     send_lists(b);
-    send_positions(b.queues_moved);
+    queue_positions(b);
+}
+
+void ContactHub::queue_positions(const Batch& b) {
+    for (const auto& id : b.touched) { // new in a queue: its place is the number waiting up to it
+        auto r = records_.find(id);
+        if (r == records_.end() || r->second.contact.state != ContactState::pending || positions_.count(id)) continue;
+        const Contact& c = r->second.contact;
+        std::size_t position = 0;
+        for (const auto& [other_id, o] : records_)
+            if (o.contact.state == ContactState::pending && o.contact.service_id == c.service_id &&
+                (o.contact.created_at < c.created_at ||
+                 (o.contact.created_at == c.created_at && o.contact.queue_order <= c.queue_order)))
+                ++position;
+        positions_[id] = position;
+        send_to_visitor(c.visitor_id, protocol::QueuePosition{id, position});
+    }
+    if (b.queues_moved.empty()) return;
+    positions_dirty_.insert(b.queues_moved.begin(), b.queues_moved.end());
+    if (!positions_due_) {
+        positions_due_ = clock_.now() + std::chrono::seconds(1);
+        notify_deadline();
+    }
 }
 
 void ContactHub::send_positions(const std::set<std::string>& services) {
@@ -1194,6 +1216,12 @@ void ContactHub::tick() {
         }
         absorb(b, router_.tick(b.now)); // grace expiries, dissuasions
         commit(b);
+        if (positions_due_ && *positions_due_ <= b.now) {
+            positions_due_.reset();
+            std::set<std::string> moved;
+            moved.swap(positions_dirty_);
+            send_positions(moved);
+        }
     } catch (const std::exception& e) {
         log_line(std::string("error in the contact timer: ") + e.what());
     }
@@ -1208,6 +1236,7 @@ std::optional<TimePoint> ContactHub::next_deadline() const {
     if (!idle_deadlines_.empty()) consider(idle_deadlines_.begin()->first);
     if (!away_deadlines_.empty()) consider(away_deadlines_.begin()->first);
     if (auto t = next_translation_deadline()) consider(*t);
+    if (positions_due_) consider(*positions_due_);
     return next;
 }
 

@@ -283,6 +283,8 @@ class ContactHub {
     void deliver(Batch& b); // sends a batch whose writes are durable
     // Tells waiting visitors of these services their new queue.position, when it changed.
     void send_positions(const std::set<std::string>& services);
+    // A new waiting contact learns its position at once; the others behind a moved queue at positions_due_.
+    void queue_positions(const Batch& b);
     // (Re)arms the idle deadline of an assigned contact, from `last_message` when given.
     void schedule_idle(ContactRecord& r, std::optional<TimePoint> last_message = std::nullopt);
     void cancel_idle(const ContactRecord& r);
@@ -346,6 +348,10 @@ class ContactHub {
     bool in_command_ = false;  // handle() runs: commits may wait for the end of the turn
     bool flush_posted_ = false;
     std::map<std::string, std::size_t> positions_; // pending contact -> the queue.position its visitor has
+    // Queues that moved since the last positions were sent: sent again at most once a second (a claim at the
+    // head moves everyone behind it; with a thousand waiting that is a thousand messages).
+    std::set<std::string> positions_dirty_;
+    std::optional<TimePoint> positions_due_;
     std::optional<TimePoint> notified_deadline_;
 };
 

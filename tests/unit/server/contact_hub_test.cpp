@@ -1459,11 +1459,14 @@ TEST_F(ContactHubTest, WaitingVisitorsAreToldTheirPlaceInTheQueue) {
     v2.clear();
     v3.clear();
     Conn& carla = agent("carla");
-    take(carla, k1); // the first is taken: everyone behind moves up
+    take(carla, k1); // the first is taken: everyone behind moves up, told within a second
+    EXPECT_FALSE(v2.has<protocol::QueuePosition>());
+    later(1s);
     EXPECT_EQ(v2.last<protocol::QueuePosition>().position, 1u);
     EXPECT_EQ(v3.last<protocol::QueuePosition>().position, 2u);
     v3.clear();
     send(v2, protocol::ContactStop{"bye", k2, std::nullopt});
+    later(1s);
     EXPECT_EQ(v3.last<protocol::QueuePosition>().position, 1u);
     // A widget on a new page gets it again after its welcome.
     Conn& again = connect();
