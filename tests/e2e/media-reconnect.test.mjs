@@ -7,20 +7,10 @@ import { startServer } from './lib/server.mjs';
 import { launch, newPage } from './lib/browsers.mjs';
 import { saveArtifact } from './lib/console.mjs';
 import { CallAgent } from './lib/call-agent.mjs';
-import { openDemo, openWidget, chooseType, fillForm, submitForm, waitForWidget } from './lib/widget.mjs';
+import { openDemo, waitForWidget, waitForWidgetFrames, startVideoCall } from './lib/widget.mjs';
 
 const TEST = 'media-reconnect';
 
-async function widgetFrames(page, above) {
-  const handle = await page.waitForFunction(async (n) => {
-    const engine = window.SwitchboardWidget.widget.calls.engine;
-    const s = engine && await engine.stats();
-    return s && s.framesDecoded > n ? s : false;
-  }, { timeout: 30_000, polling: 100 }, above);
-  const value = await handle.jsonValue();
-  await handle.dispose().catch(() => {});
-  return value;
-}
 
 describe(`${TEST} (chromium)`, { timeout: 300_000 }, () => {
   let server;
@@ -49,21 +39,9 @@ describe(`${TEST} (chromium)`, { timeout: 300_000 }, () => {
 
   it('the widget reconnecting its WebSocket does not drop the call', async () => {
     await openDemo(page, server.url, 'index.html');
-    await openWidget(page);
-    await waitForWidget(page, (s) => s.view === 'home' && s.connection === 'online' && s.offered.includes('video'));
-    await chooseType(page, 'chat');
-    await fillForm(page, 'chat', { name: 'Wobbly Network' });
-    await submitForm(page, 'chat');
-    const id = (await waitForWidget(page, (st) => st.contact && st.contact.state === 'pending')).contact.id;
-    await callAgent.claim(id);
-    await waitForWidget(page, (st) => st.contact && st.contact.state === 'assigned');
-    await callAgent.call('offer', id, true);
-    await waitForWidget(page, (st) => st.call.phase === 'invited');
-    await page.click('.sbw-call-prompt [data-sbw-call="accept-video"]');
-    await callAgent.waitForEvent(id, (e) => e.event === 'channel' && e.channel === 'video' && e.state === 'active',
-      'video active');
+    const id = await startVideoCall(page, callAgent, 'Wobbly Network');
     const agentBefore = await callAgent.waitForFrames(id, 0);
-    const widgetBefore = await widgetFrames(page, 0);
+    const widgetBefore = await waitForWidgetFrames(page, 0);
 
     // The network drops the widget's socket; the widget reconnects by itself.
     await page.evaluate(() => window.SwitchboardWidget.widget.conn.ws.close());
@@ -73,7 +51,7 @@ describe(`${TEST} (chromium)`, { timeout: 300_000 }, () => {
 
     // Frames keep flowing both ways; the call is still active on both sides; nobody hung up.
     await callAgent.waitForFrames(id, agentBefore.framesDecoded + 30);
-    await widgetFrames(page, widgetBefore.framesDecoded + 30);
+    await waitForWidgetFrames(page, widgetBefore.framesDecoded + 30);
     const after = await waitForWidget(page, (st) => st.call.phase === 'active');
     assert.equal(after.contact.channels.video, 'active');
     const ended = (await callAgent.events(id)).filter((e) => e.event === 'media' &&

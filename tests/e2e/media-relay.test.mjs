@@ -11,21 +11,10 @@ import { startTurn } from './lib/turn.mjs';
 import { launch, newPage } from './lib/browsers.mjs';
 import { saveArtifact } from './lib/console.mjs';
 import { CallAgent } from './lib/call-agent.mjs';
-import { openDemo, openWidget, chooseType, fillForm, submitForm, waitForWidget } from './lib/widget.mjs';
+import { openDemo, waitForWidget, waitForWidgetFrames, startVideoCall } from './lib/widget.mjs';
 
 const TEST = 'media-relay';
 
-/** Waits until the widget's call has decoded more than `above` video frames; returns its stats. */
-async function widgetFrames(page, above) {
-  const handle = await page.waitForFunction(async (n) => {
-    const engine = window.SwitchboardWidget.widget.calls.engine;
-    const s = engine && await engine.stats();
-    return s && s.framesDecoded > n ? s : false;
-  }, { timeout: 30_000, polling: 100 }, above);
-  const value = await handle.jsonValue();
-  await handle.dispose().catch(() => {});
-  return value;
-}
 
 describe(`${TEST} (chromium)`, { timeout: 300_000 }, () => {
   let turn;
@@ -67,28 +56,14 @@ describe(`${TEST} (chromium)`, { timeout: 300_000 }, () => {
     assert.ok(turnServer.credential.length > 0);
 
     await openDemo(page, server.url, 'index.html');
-    await openWidget(page);
-    await waitForWidget(page, (s) => s.view === 'home' && s.connection === 'online' && s.offered.includes('video'));
-    await chooseType(page, 'chat');
-    await fillForm(page, 'chat', { name: 'Relayed Person' });
-    await submitForm(page, 'chat');
-    const s = await waitForWidget(page, (st) => st.contact && st.contact.state === 'pending');
-    const id = s.contact.id;
-    await callAgent.claim(id);
-    await waitForWidget(page, (st) => st.contact && st.contact.state === 'assigned');
-
-    await callAgent.call('offer', id, true);
-    await waitForWidget(page, (st) => st.call.phase === 'invited');
-    await page.click('.sbw-call-prompt [data-sbw-call="accept-video"]');
-    await callAgent.waitForEvent(id, (e) => e.event === 'channel' && e.channel === 'video' && e.state === 'active',
-      'video active');
+    const id = await startVideoCall(page, callAgent, 'Relayed Person');
 
     const agentFirst = await callAgent.waitForFrames(id, 0);
-    const widgetFirst = await widgetFrames(page, 0);
+    const widgetFirst = await waitForWidgetFrames(page, 0);
     await callAgent.waitForFrames(id, agentFirst.framesDecoded);
-    await widgetFrames(page, widgetFirst.framesDecoded);
+    await waitForWidgetFrames(page, widgetFirst.framesDecoded);
     const agentStats = await callAgent.stats(id);
-    const widgetStats = await widgetFrames(page, 0);
+    const widgetStats = await waitForWidgetFrames(page, 0);
     assert.equal(agentStats.localCandidateType, 'relay', JSON.stringify(agentStats));
     assert.equal(widgetStats.localCandidateType, 'relay', JSON.stringify(widgetStats));
 

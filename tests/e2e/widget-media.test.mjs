@@ -18,6 +18,7 @@ import { ScriptedAgent, waitForContactEvent } from './lib/agent.mjs';
 import { CallAgent } from './lib/call-agent.mjs';
 import {
   openDemo, openWidget, chooseType, fillForm, submitForm, waitForWidget, waitForText, clickAndLoad,
+  waitForWidgetFrames,
 } from './lib/widget.mjs';
 
 const TEST = 'widget-media';
@@ -31,17 +32,6 @@ function widgetStats(page) {
   });
 }
 
-/** Waits until the widget's call has decoded more than `above` video frames; returns the stats. */
-async function waitForWidgetFrames(page, above) {
-  const handle = await page.waitForFunction(async (n) => {
-    const engine = window.SwitchboardWidget.widget.calls.engine;
-    const s = engine && await engine.stats();
-    return s && s.framesDecoded > n ? s : false;
-  }, { timeout: 20_000, polling: 100 }, above);
-  const value = await handle.jsonValue();
-  await handle.dispose().catch(() => {});
-  return value;
-}
 
 /** Starts a chat from the widget; returns the contact id. */
 async function startChat(page, name) {

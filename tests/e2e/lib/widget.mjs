@@ -119,3 +119,36 @@ export async function clickAndLoad(page, selector) {
   await Promise.all([page.waitForNavigation({ waitUntil: 'load', timeout: 30_000 }), page.click(selector)]);
   await waitForWidgetMounted(page);
 }
+
+/** Waits until the widget's call has decoded more than `above` video frames; returns its call stats. */
+export async function waitForWidgetFrames(page, above, timeout = 30_000) {
+  const handle = await page.waitForFunction(async (n) => {
+    const engine = window.SwitchboardWidget.widget.calls.engine;
+    const s = engine && await engine.stats();
+    return s && s.framesDecoded > n ? s : false;
+  }, { timeout, polling: 100 }, above);
+  const value = await handle.jsonValue();
+  await handle.dispose().catch(() => {});
+  return value;
+}
+
+/**
+ * The visitor (`page`, on a demo page) asks for a chat, `callAgent` (lib/call-agent.mjs) takes it and offers a
+ * video call, the visitor accepts with video; resolves with the contact id once the agent has video active.
+ */
+export async function startVideoCall(page, callAgent, name) {
+  await openWidget(page);
+  await waitForWidget(page, (s) => s.view === 'home' && s.connection === 'online' && s.offered.includes('video'));
+  await chooseType(page, 'chat');
+  await fillForm(page, 'chat', { name });
+  await submitForm(page, 'chat');
+  const id = (await waitForWidget(page, (s) => s.contact && s.contact.state === 'pending')).contact.id;
+  await callAgent.claim(id);
+  await waitForWidget(page, (s) => s.contact && s.contact.state === 'assigned');
+  await callAgent.call('offer', id, true);
+  await waitForWidget(page, (s) => s.call.phase === 'invited');
+  await page.click('.sbw-call-prompt [data-sbw-call="accept-video"]');
+  await callAgent.waitForEvent(id, (e) => e.event === 'channel' && e.channel === 'video' && e.state === 'active',
+    'video active');
+  return id;
+}
