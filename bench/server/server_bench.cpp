@@ -21,11 +21,13 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
+#include <sstream>
 #include <string>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -192,6 +194,23 @@ struct ServerProcess {
         }
         return 0;
     }
+    // CPU time the server used so far (user + system), in microseconds: a figure the machine's other load
+    // changes far less than throughput or latency.
+    double cpu_us() const {
+        std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+        std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        std::istringstream fields(stat.substr(stat.rfind(')') + 2)); // after "pid (comm) "
+        std::string f;
+        long utime = 0, stime = 0;
+        for (int i = 3; fields >> f; ++i) {
+            if (i == 14) utime = std::stol(f);
+            if (i == 15) {
+                stime = std::stol(f);
+                break;
+            }
+        }
+        return 1e6 * static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+    }
     ~ServerProcess() {
         if (pid > 0) {
             kill(pid, SIGTERM);
@@ -277,7 +296,7 @@ int main(int argc, char** argv) {
     const auto window = std::chrono::seconds(o.seconds);
 
     // (1) + (2): ping-pong throughput, echo baseline then switchboard relay, same number of clients.
-    double echo_rps = 0, relay_rps = 0;
+    double echo_rps = 0, relay_rps = 0, relay_cpu_us = 0;
     {
         EchoServer echo;
         long done = 0;
@@ -345,12 +364,27 @@ int main(int argc, char** argv) {
                 Client& c = *agents[i];
                 std::set<std::string> listed;
                 while (!stop_agents) {
-                    auto j = json::parse(co_await c.recv(), nullptr, false);
+                    std::string text = co_await c.recv();
+                    if (i != 0) {
+                        // The other agents only count listings: scan for customer names instead of parsing
+                        // (one client thread parsing 40,000 frames/s fell behind and the server dropped it).
+                        if (text.find("\"queue.") == std::string::npos) continue;
+                        static const std::string marker = "\"name\":\"bench-";
+                        for (auto at = text.find(marker); at != std::string::npos; at = text.find(marker, at + 1)) {
+                            const auto begin = at + 8, end = text.find('"', begin);
+                            std::string name = text.substr(begin, end - begin);
+                            if (!listed.insert(name).second) continue;
+                            if (++seen[name] == o.agents && requested.count(name))
+                                assign.add(ms_since(requested[name]));
+                        }
+                        continue;
+                    }
+                    auto j = json::parse(text, nullptr, false);
                     const std::string type = j.value("type", "");
                     if (type == "queue.waiting" || type == "queue.changed") {
                         for (const auto& k : j[type == "queue.waiting" ? "contacts" : "added"]) {
                             std::string name = k["customer"].value("name", "");
-                            if (!listed.insert(k.value("id", "")).second) continue;
+                            if (!listed.insert(name).second) continue;
                             if (++seen[name] == o.agents && requested.count(name))
                                 assign.add(ms_since(requested[name]));
                             if (i == 0) {
@@ -376,6 +410,7 @@ int main(int argc, char** argv) {
     const int contacts = o.rate * o.seconds;
     std::vector<std::unique_ptr<Client>> chatters;
     std::vector<std::string> chatter_contacts;
+    const double routing_cpu0 = server.cpu_us();
     auto t0 = Clock::now();
     run_all(io, contacts, [&](int n) -> awaitable<void> {
         asio::steady_timer t(io);
@@ -414,14 +449,17 @@ int main(int argc, char** argv) {
         io.run_for(std::chrono::seconds(2));
     }
     const double routing_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
-    std::printf("\nrouting: %d requests at %d/s; %ld claimed (%.0f contacts routed/s)\n", contacts, o.rate,
-                claimed, claimed / routing_seconds);
+    std::printf("\nrouting: %d requests at %d/s; %ld claimed (%.0f contacts routed/s); server CPU %.0f us per "
+                "contact (hello, request, %d list pushes, claim)\n",
+                contacts, o.rate, claimed, claimed / routing_seconds,
+                (server.cpu_us() - routing_cpu0) / static_cast<double>(std::max(1, contacts)), o.agents);
     std::printf(
         "assignment latency (request -> listed at all %d agents): p50 %.2f ms, p99 %.2f ms (%zu samples)\n",
         o.agents, assign.pct(50), assign.pct(99), assign.samples.size());
 
     // (4) chat relay at --messages-per-second over the assigned pairs; each visitor waits for its own event.
     long relayed = 0;
+    double cpu0 = server.cpu_us();
     auto t1 = Clock::now();
     const int per_pair = std::max(1, o.mps / std::max<int>(1, static_cast<int>(chatters.size())));
     run_all(io, static_cast<int>(chatters.size()), [&](int p) -> awaitable<void> {
@@ -452,12 +490,14 @@ int main(int argc, char** argv) {
     });
     const double relay_secs = std::chrono::duration<double>(Clock::now() - t1).count();
     std::printf("chat relay at %d msg/s offered over %zu contacts: %.0f msg/s durable; latency to the agent "
-                "p50 %.2f ms, p99 %.2f ms\n",
-                o.mps, chatters.size(), relayed / relay_secs, relay.pct(50), relay.pct(99));
+                "p50 %.2f ms, p99 %.2f ms (%zu samples); server CPU %.0f us per message\n",
+                o.mps, chatters.size(), relayed / relay_secs, relay.pct(50), relay.pct(99), relay.samples.size(),
+                (server.cpu_us() - cpu0) / static_cast<double>(std::max(1L, relayed)));
 
     // (2) ping-pong relay throughput with as many clients as the echo baseline.
     {
         long done = 0;
+        cpu0 = server.cpu_us();
         auto until = Clock::now() + window;
         run_all(io, static_cast<int>(chatters.size()), [&](int p) -> awaitable<void> {
             Client& c = *chatters[p];
@@ -481,10 +521,11 @@ int main(int argc, char** argv) {
             }
         });
         relay_rps = static_cast<double>(done) / o.seconds;
+        relay_cpu_us = (server.cpu_us() - cpu0) / static_cast<double>(std::max(1L, done));
     }
     std::printf("relay throughput (ping-pong, %zu clients): switchboard %.0f msg/s, bare Beast echo %.0f "
-                "msg/s, ratio %.3f\n",
-                chatters.size(), relay_rps, echo_rps, echo_rps > 0 ? relay_rps / echo_rps : 0.0);
+                "msg/s, ratio %.3f; server CPU %.0f us per message\n",
+                chatters.size(), relay_rps, echo_rps, echo_rps > 0 ? relay_rps / echo_rps : 0.0, relay_cpu_us);
 
     // (5) idle memory: hold --visitors visitor connections, each after visitor.hello.
     const long before = server.rss_kib();

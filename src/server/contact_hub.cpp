@@ -500,6 +500,7 @@ void ContactHub::request(ConnectionId conn, const protocol::ContactRequestMsg& x
     rec.callback = x.callback;
     rec.weblead = x.weblead;
     records_.emplace(res.contact_id, std::move(rec));
+    cids_[res.contact_id].complete = true; // no event of it is stored yet
     visitor_contacts_[s.visitor_id].insert(res.contact_id);
     const Actor who{false, s.visitor_id};
     absorb(b, res.events, res.contact_id, &who, x.cid);
@@ -570,7 +571,12 @@ bool ContactHub::replayed(ConnectionId conn, const Actor& who, const std::string
                         send(conn, protocol::Ack{cid, contact, e.seq});
                         return true;
                     }
-    auto seq = store_.find_cid(contact, who.key(), cid);
+    auto log = cids_.find(contact);
+    std::optional<std::uint64_t> seq;
+    if (log != cids_.end()) {
+        if (auto it = log->second.seqs.find(who.key() + '\n' + cid); it != log->second.seqs.end()) seq = it->second;
+    }
+    if (!seq && (log == cids_.end() || !log->second.complete)) seq = store_.find_cid(contact, who.key(), cid);
     if (!seq) return false;
     send(conn, protocol::Ack{cid, contact, *seq});
     return true;
@@ -877,6 +883,7 @@ void ContactHub::absorb(Batch& b, const std::vector<RouterEvent>& events, const 
                            }
                            b.closed[id] = std::move(r);
                            records_.erase(id);
+                           cids_.erase(id);
                        },
                        [&](const auto&) {},
                    },
@@ -948,6 +955,12 @@ void ContactHub::flush_commits() {
         }
         return;
     }
+    for (const auto& w : writes) {
+        if (!records_.count(w.contact.id)) continue; // closed: retries get `closed` before any cid lookup
+        auto& log = cids_[w.contact.id];
+        for (const auto& e : w.events)
+            if (!e.cid.empty()) log.seqs.emplace(e.party + '\n' + e.cid, e.seq);
+    }
     for (auto& b : group) deliver(b);
 }
 
@@ -957,9 +970,19 @@ void ContactHub::deliver(Batch& b) {
     for (const auto& s : b.snapshots) gets_snapshot.insert({s.conn, s.contact});
     for (const auto& d : b.deliveries) {
         protocol::ContactEventMsg m{d.event};
+        // Every recipient gets the same frame, encoded once, except a file event: it carries each party's link.
+        const bool same_for_all = send_frame_ && !std::holds_alternative<protocol::ev::File>(d.event.body);
+        std::string frame;
         auto to = [&](const std::set<ConnectionId>& conns) {
-            for (ConnectionId c : conns)
-                if (!gets_snapshot.count({c, d.event.contact})) send(c, m);
+            for (ConnectionId c : conns) {
+                if (!gets_snapshot.empty() && gets_snapshot.count({c, d.event.contact})) continue;
+                if (!same_for_all) {
+                    send(c, m);
+                    continue;
+                }
+                if (frame.empty()) frame = protocol::encode(protocol::ServerMessage{m});
+                send_frame_(c, frame);
+            }
         };
         if (auto v = visitor_conns_.find(d.visitor_id); v != visitor_conns_.end()) {
             link_file(m.event, "visitor:" + d.visitor_id); // a file event carries each party's own link

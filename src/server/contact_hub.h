@@ -36,6 +36,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace sb::server {
@@ -324,6 +325,14 @@ class ContactHub {
     std::shared_ptr<int> alive_ = std::make_shared<int>(0);      // translator answers after the hub do nothing
 
     std::map<std::string, ContactRecord> records_;                 // open contacts
+    // Client ids of the commands applied on each open contact, so that a retry is answered without a store
+    // read. `complete` when the log holds every cid of the contact (created by this process); a contact
+    // restored at start asks the store for the cids it does not find here.
+    struct CidLog {
+        bool complete = false;
+        std::unordered_map<std::string, std::uint64_t> seqs; // party key + '\n' + cid -> seq
+    };
+    std::unordered_map<std::string, CidLog> cids_;
     std::map<std::string, std::set<std::string>> visitor_contacts_; // visitor -> open contacts
     std::map<ConnectionId, VisitorSession> visitors_by_conn_;
     std::map<std::string, std::set<ConnectionId>> visitor_conns_;

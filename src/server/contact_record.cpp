@@ -7,15 +7,12 @@ namespace {
 
 using json = nlohmann::json;
 
-json time_or_null(const std::optional<TimePoint>& t) { return t ? json(to_epoch_ms(*t)) : json(nullptr); }
-
 std::optional<TimePoint> optional_time(const json& j, const char* key) {
     auto it = j.find(key);
     if (it == j.end() || it->is_null()) return std::nullopt;
     return from_epoch_ms(it->get<std::int64_t>());
 }
 
-json page_json(const protocol::Page& p) { return {{"url", p.url}, {"title", p.title}}; }
 protocol::Page page_from(const json& j) { return {j.value("url", ""), j.value("title", "")}; }
 
 template <class T, class Parse> T parse_enum(const json& j, const char* key, Parse parse) {
@@ -24,50 +21,135 @@ template <class T, class Parse> T parse_enum(const json& j, const char* key, Par
     return *v;
 }
 
+// The record is rewritten with every event of its contact, so it is written straight into a string
+// (building a json tree for it was a seventh of the server's time per chat message). record_from_json reads
+// it back with nlohmann::json; contact_record_test.cpp checks the round trip.
+class RecordWriter {
+  public:
+    RecordWriter() { out_.reserve(1024); }
+    RecordWriter& key(std::string_view k) {
+        out_ += first_ ? "" : ",";
+        first_ = false;
+        string(k);
+        out_ += ':';
+        return *this;
+    }
+    void string(std::string_view s) {
+        out_ += '"';
+        for (char ch : s) {
+            const auto c = static_cast<unsigned char>(ch);
+            if (c == '"' || c == '\\') {
+                out_ += '\\';
+                out_ += ch;
+            } else if (c < 0x20) {
+                static constexpr char hex[] = "0123456789abcdef";
+                out_ += "\\u00";
+                out_ += hex[c >> 4];
+                out_ += hex[c & 0xf];
+            } else {
+                out_ += ch; // UTF-8 as it came (every text was decoded from JSON, so it is valid)
+            }
+        }
+        out_ += '"';
+    }
+    void number(std::int64_t n) { out_ += std::to_string(n); }
+    void unsigned_number(std::uint64_t n) { out_ += std::to_string(n); }
+    void boolean(bool b) { out_ += b ? "true" : "false"; }
+    void null() { out_ += "null"; }
+    void time(const std::optional<TimePoint>& t) { t ? number(to_epoch_ms(*t)) : null(); }
+    // Nested objects: begin() ... end(); keys inside use key() as above.
+    void begin() {
+        out_ += '{';
+        first_ = true;
+    }
+    void end() {
+        out_ += '}';
+        first_ = false;
+    }
+    void raw(std::string_view text) { out_ += text; }
+    std::string take() { return std::move(out_); }
+
+  private:
+    std::string out_;
+    bool first_ = true;
+};
+
 } // namespace
 
 std::string record_to_json(const ContactRecord& r) {
     const Contact& c = r.contact;
-    json channels = json::array();
-    for (Channel ch : all_channels) channels.push_back(std::string(to_string(c.channels[ch])));
-    json j = {
-        {"id", c.id},
-        {"type", std::string(to_string(c.type))},
-        {"service_id", c.service_id},
-        {"visitor_id", c.visitor_id},
-        {"returning_visitor", c.returning_visitor},
-        {"customer_name", c.customer_name},
-        {"country", c.country},
-        {"origin", {{"site_id", c.origin.site_id}, {"url", c.origin.url}, {"title", c.origin.title}}},
-        {"capabilities", {{"voice", c.capabilities.voice}, {"video", c.capabilities.video}, {"phone", c.capabilities.phone}}},
-        {"direct_agent_id", c.direct_agent_id ? json(*c.direct_agent_id) : json(nullptr)},
-        {"created_at", to_epoch_ms(c.created_at)},
-        {"dissuasion_deadline", time_or_null(c.dissuasion_deadline)},
-        {"state", std::string(to_string(c.state))},
-        {"agent_id", c.agent_id},
-        {"assigned_at", time_or_null(c.assigned_at)},
-        {"closed_at", time_or_null(c.closed_at)},
-        {"outcome", c.outcome ? json(std::string(to_string(*c.outcome))) : json(nullptr)},
-        {"color", c.color},
-        {"channels", channels},
-        {"visitor_left", c.visitor_left},
-        {"returns", c.returns},
-        {"queue_order", c.queue_order},
-        {"seq", r.seq},
-        {"page", page_json(r.page)},
-        {"visitor_present", r.visitor_present},
-        {"idle", r.idle},
-        {"last_message", to_epoch_ms(r.last_message)},
-    };
-    if (r.callback) j["callback"] = {{"phone", r.callback->phone}, {"when", r.callback->when}};
-    if (!r.translation.empty()) j["translation"] = r.translation;
-    if (r.call)
-        j["call"] = {{"offerer", std::string(to_string(r.call->offerer))}, {"video", r.call->video},
-                     {"phase", std::string(to_string(r.call->phase))}, {"accepter_video", r.call->accepter_video}};
-    if (r.weblead)
-        j["weblead"] = {{"name", r.weblead->name}, {"email", r.weblead->email}, {"phone", r.weblead->phone},
-                        {"message", r.weblead->message}};
-    return j.dump();
+    RecordWriter w;
+    w.begin();
+    w.key("id").string(c.id);
+    w.key("type").string(to_string(c.type));
+    w.key("service_id").string(c.service_id);
+    w.key("visitor_id").string(c.visitor_id);
+    w.key("returning_visitor").boolean(c.returning_visitor);
+    w.key("customer_name").string(c.customer_name);
+    w.key("country").string(c.country);
+    w.key("origin").begin();
+    w.key("site_id").string(c.origin.site_id);
+    w.key("url").string(c.origin.url);
+    w.key("title").string(c.origin.title);
+    w.end();
+    w.key("capabilities").begin();
+    w.key("voice").boolean(c.capabilities.voice);
+    w.key("video").boolean(c.capabilities.video);
+    w.key("phone").boolean(c.capabilities.phone);
+    w.end();
+    w.key("direct_agent_id");
+    c.direct_agent_id ? w.string(*c.direct_agent_id) : w.null();
+    w.key("created_at").number(to_epoch_ms(c.created_at));
+    w.key("dissuasion_deadline").time(c.dissuasion_deadline);
+    w.key("state").string(to_string(c.state));
+    w.key("agent_id").string(c.agent_id);
+    w.key("assigned_at").time(c.assigned_at);
+    w.key("closed_at").time(c.closed_at);
+    w.key("outcome");
+    c.outcome ? w.string(to_string(*c.outcome)) : w.null();
+    w.key("color").string(c.color);
+    w.key("channels").raw("[");
+    for (std::size_t i = 0; i < all_channels.size(); ++i) {
+        if (i) w.raw(",");
+        w.string(to_string(c.channels[all_channels[i]]));
+    }
+    w.raw("]");
+    w.key("visitor_left").boolean(c.visitor_left);
+    w.key("returns").number(c.returns);
+    w.key("queue_order").unsigned_number(c.queue_order);
+    w.key("seq").unsigned_number(r.seq);
+    w.key("page").begin();
+    w.key("url").string(r.page.url);
+    w.key("title").string(r.page.title);
+    w.end();
+    w.key("visitor_present").boolean(r.visitor_present);
+    w.key("idle").boolean(r.idle);
+    w.key("last_message").number(to_epoch_ms(r.last_message));
+    if (r.callback) {
+        w.key("callback").begin();
+        w.key("phone").string(r.callback->phone);
+        w.key("when").string(r.callback->when);
+        w.end();
+    }
+    if (!r.translation.empty()) w.key("translation").string(r.translation);
+    if (r.call) {
+        w.key("call").begin();
+        w.key("offerer").string(to_string(r.call->offerer));
+        w.key("video").boolean(r.call->video);
+        w.key("phase").string(to_string(r.call->phase));
+        w.key("accepter_video").boolean(r.call->accepter_video);
+        w.end();
+    }
+    if (r.weblead) {
+        w.key("weblead").begin();
+        w.key("name").string(r.weblead->name);
+        w.key("email").string(r.weblead->email);
+        w.key("phone").string(r.weblead->phone);
+        w.key("message").string(r.weblead->message);
+        w.end();
+    }
+    w.end();
+    return w.take();
 }
 
 ContactRecord record_from_json(std::string_view text) {

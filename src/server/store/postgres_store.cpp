@@ -137,7 +137,7 @@ const std::pair<const char*, const char*> statements[] = {
     {"events_after",
      "SELECT contact_id, seq, at, kind, party, cid, payload FROM contact_events WHERE contact_id = $1 AND seq > $2 "
      "ORDER BY seq LIMIT $3"},
-    {"find_cid", "SELECT seq FROM contact_events WHERE contact_id = $1 AND party = $2 AND cid = $3"},
+    {"find_cid", "SELECT seq FROM contact_events WHERE contact_id = $1 AND party = $2 AND cid = $3 AND cid <> ''"},
     {"insert_file",
      "INSERT INTO files (id, contact_id, party, name, type, size, created_at, secret) "
      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"},

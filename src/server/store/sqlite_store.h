@@ -1,4 +1,5 @@
-// The embedded store: one SQLite file in WAL mode with synchronous=FULL (a committed write survives a crash).
+// The embedded store: one SQLite file in WAL mode with synchronous=FULL (a committed write survives a crash);
+// a thread of its own copies the WAL back into the database file (checkpoints), off the event loop.
 #pragma once
 #include "server/store/store.h"
 

@@ -124,8 +124,10 @@ class FlakyStore final : public Store {
     std::vector<StoredEvent> events_after(const std::string& contact_id, std::uint64_t after, std::size_t limit) override {
         return inner_->events_after(contact_id, after, limit);
     }
+    int cid_reads = 0; // find_cid calls
     std::optional<std::uint64_t> find_cid(const std::string& contact_id, const std::string& party,
                                           const std::string& cid) override {
+        ++cid_reads;
         return inner_->find_cid(contact_id, party, cid);
     }
     std::optional<StoredFile> find_file(const std::string& id) override { return inner_->find_file(id); }
@@ -543,6 +545,21 @@ TEST_F(ContactHubTest, RetriedCommandIsAppliedOnce) {
     // The same cid from the other party is another command.
     send(alice, protocol::ContactSend{"same", id, "reply"});
     EXPECT_EQ(store->events_after(id, 0, 100).size(), 4u);
+}
+
+TEST_F(ContactHubTest, RetriesOnAContactOfThisProcessAreAnsweredWithoutReadingTheStore) {
+    Conn& alice = agent("alice");
+    Conn& v = visitor();
+    auto id = ask(v);
+    take(alice, id);
+    const int reads = flaky->cid_reads;
+    send(v, protocol::ContactSend{"m1", id, "first"});
+    send(v, protocol::ContactSend{"m2", id, "second"});
+    send(v, protocol::ContactSend{"m1", id, "first"}); // a retry
+    EXPECT_EQ(v.last<protocol::Ack>().seq, 3u);
+    send(alice, protocol::ContactSend{"m1", id, "the agent's own m1"}); // not a retry: another party
+    EXPECT_EQ(store->events_after(id, 0, 100).size(), 5u);
+    EXPECT_EQ(flaky->cid_reads, reads);
 }
 
 TEST_F(ContactHubTest, ResumeAfterASeqReturnsExactlyTheMissedEvents) {
