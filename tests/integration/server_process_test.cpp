@@ -297,6 +297,9 @@ class WsClient {
         return std::holds_alternative<T>(m) ? std::get<T>(m) : T{};
     }
 
+    // The code of the close frame the server sent (after read() returned websocket::error::closed).
+    websocket::close_code close_code() const { return static_cast<websocket::close_code>(ws_.reason().code); }
+
   private:
     asio::io_context ioc_;
     websocket::stream<beast::tcp_stream> ws_;
@@ -382,6 +385,26 @@ TEST_F(ServerTest, ServesStaticFilesAndRefusesTraversal) {
 TEST_F(ServerTest, StopsCleanlyOnSigterm) {
     start();
     server->terminate();
+    EXPECT_EQ(server->wait_exit(), 0);
+}
+
+TEST_F(ServerTest, SigtermClosesEachWebSocketWithGoingAwayThenExits) {
+    auto port = start();
+    WsClient agent(port), visitor(port);
+    agent.send(protocol::AgentLogin{"c1", "alice", "alice-demo"});
+    EXPECT_EQ(agent.read_as<protocol::Welcome>().cid, "c1");
+    visitor.send(protocol::Ping{"p"});
+    EXPECT_EQ(visitor.read_as<protocol::Pong>().cid, "p");
+    server->terminate();
+    for (WsClient* ws : {&agent, &visitor}) {
+        beast::error_code ec;
+        for (int frames = 0; frames < 10; ++frames) { // the agent's queue.waiting may come first
+            ec = ws->read().second;
+            if (ec) break;
+        }
+        EXPECT_EQ(ec, websocket::error::closed) << ec.message();
+        EXPECT_EQ(ws->close_code(), websocket::close_code::going_away);
+    }
     EXPECT_EQ(server->wait_exit(), 0);
 }
 

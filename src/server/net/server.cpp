@@ -4,15 +4,18 @@
 #include "server/net/context.h"
 #include "server/net/contact_timer.h"
 #include "server/net/listener.h"
+#include "server/net/websocket_session.h"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <csignal>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 namespace sb::server {
 
@@ -64,17 +67,30 @@ std::optional<std::string> run_server(const ServerOptions& options, SessionHub& 
     }
 
     asio::signal_set signals(ioc, SIGINT, SIGTERM);
+    // Shutdown: no new connections; every WebSocket gets its queued frames and a close 1001 (going away), so
+    // clients reconnect to the next server at once; whoever has not answered in 3 s is cut off.
+    asio::steady_timer last_call(ioc);
     signals.async_wait([&](const boost::system::error_code& wait_ec, int signal) {
         if (wait_ec) return;
-        log_line(std::string("shutting down on ") + (signal == SIGINT ? "SIGINT" : "SIGTERM"));
+        log_line(std::string("shutting down on ") + (signal == SIGINT ? "SIGINT" : "SIGTERM") + ": closing " +
+                 std::to_string(ctx.sessions.size()) + " WebSocket connections");
         if (timer) timer->stop();
         listener->stop();
-        ioc.stop();
+        ctx.shutting_down = true;
+        ctx.on_all_closed = [&ioc] { ioc.stop(); };
+        if (ctx.sessions.empty()) return ioc.stop();
+        const std::vector<net_detail::WebsocketSession*> open(ctx.sessions.begin(), ctx.sessions.end());
+        for (auto* s : open) s->going_away();
+        last_call.expires_after(std::chrono::seconds(3));
+        last_call.async_wait([&ioc](const boost::system::error_code& ec) {
+            if (!ec) ioc.stop();
+        });
     });
 
     on_listening(listener->port());
     listener->run();
     ioc.run();
+    ctx.on_all_closed = nullptr; // the sessions still in the io_context go with it, below
     return std::nullopt;
 }
 

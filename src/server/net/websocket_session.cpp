@@ -14,10 +14,23 @@ constexpr std::size_t max_queued_frames = 1024;
 constexpr std::size_t max_queued_bytes = 8 * 1024 * 1024;
 } // namespace
 
-WebsocketSession::WebsocketSession(asio::ip::tcp::socket&& socket, NetContext& ctx) : ws_(std::move(socket)), ctx_(ctx) {}
+WebsocketSession::WebsocketSession(asio::ip::tcp::socket&& socket, NetContext& ctx) : ws_(std::move(socket)), ctx_(ctx) {
+    ctx_.sessions.insert(this);
+}
 
 WebsocketSession::~WebsocketSession() {
     if (id_ != 0) ctx_.hub.closed(id_);
+    ctx_.sessions.erase(this);
+    if (ctx_.shutting_down && ctx_.sessions.empty() && ctx_.on_all_closed) ctx_.on_all_closed();
+}
+
+void WebsocketSession::going_away() {
+    close_code_ = websocket::close_code::going_away;
+    if (id_ == 0) { // still in the handshake: nothing to say goodbye on
+        beast::get_lowest_layer(ws_).close();
+        return;
+    }
+    close_after_writes();
 }
 
 void WebsocketSession::run(beast::http::request<beast::http::string_body> req) {
@@ -64,6 +77,10 @@ void WebsocketSession::on_read(beast::error_code ec, std::size_t) {
         return;
     }
     if (!ws_.is_message_done()) return do_read();
+    if (ctx_.shutting_down) {
+        buffer_.consume(buffer_.size());
+        return do_read(); // until the peer answers our close
+    }
     if (ws_.got_binary()) {
         ctx_.hub.receive_binary(id_);
     } else {

@@ -18,6 +18,9 @@ class WebsocketSession : public std::enable_shared_from_this<WebsocketSession> {
     WebsocketSession(boost::asio::ip::tcp::socket&& socket, NetContext& ctx);
     ~WebsocketSession();
     void run(boost::beast::http::request<boost::beast::http::string_body> req);
+    // The server stops: write what is queued, then close with 1001 (going away); frames read meanwhile are
+    // dropped, so that nothing is acknowledged that the server may not store.
+    void going_away();
 
   private:
     void on_accept(boost::beast::error_code ec);
