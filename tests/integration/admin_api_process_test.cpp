@@ -2,6 +2,8 @@
 // through the API and used at once over the WebSocket, changes that outlive a restart, bad requests.
 #include "protocol/codec.h"
 
+#include "server_process.h"
+
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -10,18 +12,13 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
-#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <optional>
-#include <poll.h>
 #include <regex>
 #include <string>
-#include <sys/wait.h>
-#include <thread>
-#include <unistd.h>
 #include <vector>
 
 namespace asio = boost::asio;
@@ -38,97 +35,9 @@ namespace {
 
 const char* admin_token = "integration-admin-token-42";
 
-class TempDir {
-  public:
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "sb-admin-XXXXXX").string();
-        if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-        path_ = pattern;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    fs::path operator/(const std::string& name) const { return path_ / name; }
+using sb::test::ServerProcess;
+using sb::test::TempDir;
 
-  private:
-    fs::path path_;
-};
-
-// One switchboard-server process (stdout through a pipe, stderr into a file), killed when destroyed.
-class ServerProcess {
-  public:
-    ServerProcess(const std::vector<std::string>& args, const fs::path& stderr_file,
-                  const std::map<std::string, std::string>& env = {})
-        : stderr_file_(stderr_file) {
-        int out[2];
-        if (pipe(out) != 0) throw std::runtime_error("pipe failed");
-        pid_ = fork();
-        if (pid_ < 0) throw std::runtime_error("fork failed");
-        if (pid_ == 0) {
-            dup2(out[1], STDOUT_FILENO);
-            FILE* err = std::fopen(stderr_file.c_str(), "w");
-            if (err) dup2(fileno(err), STDERR_FILENO);
-            close(out[0]);
-            close(out[1]);
-            unsetenv("SWITCHBOARD_ADMIN_TOKEN");
-            for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
-            std::vector<char*> argv;
-            std::string binary = SB_SERVER_BINARY;
-            argv.push_back(binary.data());
-            std::vector<std::string> copy = args;
-            for (auto& a : copy) argv.push_back(a.data());
-            argv.push_back(nullptr);
-            execv(binary.c_str(), argv.data());
-            _exit(127);
-        }
-        close(out[1]);
-        stdout_fd_ = out[0];
-    }
-    ~ServerProcess() {
-        if (pid_ > 0 && !exited_) {
-            kill(pid_, SIGKILL);
-            waitpid(pid_, nullptr, 0);
-        }
-        if (stdout_fd_ >= 0) close(stdout_fd_);
-    }
-    std::optional<std::string> read_line(std::chrono::milliseconds timeout = 15s) {
-        std::string line;
-        auto deadline = std::chrono::steady_clock::now() + timeout;
-        while (std::chrono::steady_clock::now() < deadline) {
-            pollfd p{stdout_fd_, POLLIN, 0};
-            if (poll(&p, 1, 100) <= 0) continue;
-            char c;
-            if (read(stdout_fd_, &c, 1) != 1) return std::nullopt;
-            if (c == '\n') return line;
-            line += c;
-        }
-        return std::nullopt;
-    }
-    std::optional<int> wait_exit(std::chrono::milliseconds timeout = 15s) {
-        auto deadline = std::chrono::steady_clock::now() + timeout;
-        while (std::chrono::steady_clock::now() < deadline) {
-            int status = 0;
-            if (waitpid(pid_, &status, WNOHANG) == pid_) {
-                exited_ = true;
-                return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-            }
-            std::this_thread::sleep_for(20ms);
-        }
-        return std::nullopt;
-    }
-    void terminate() { kill(pid_, SIGTERM); }
-    std::string stderr_text() const {
-        std::ifstream in(stderr_file_);
-        return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    }
-
-  private:
-    fs::path stderr_file_;
-    pid_t pid_ = -1;
-    int stdout_fd_ = -1;
-    bool exited_ = false;
-};
 
 struct Reply {
     unsigned status = 0;

@@ -3,6 +3,8 @@
 // too large, type not allowed, bad links), keep-alive and 100-continue, and a restart that keeps the files.
 #include "protocol/codec.h"
 
+#include "server_process.h"
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read_until.hpp>
@@ -15,16 +17,10 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
-#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <optional>
-#include <poll.h>
-#include <regex>
-#include <sys/wait.h>
-#include <thread>
-#include <unistd.h>
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -38,80 +34,27 @@ using namespace std::chrono_literals;
 
 namespace {
 
-class TempDir {
-  public:
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "sb-files-XXXXXX").string();
-        if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-        path_ = pattern;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    fs::path operator/(const std::string& name) const { return path_ / name; }
+using sb::test::TempDir;
 
-  private:
-    fs::path path_;
-};
-
-// The server process; its port from the "listening on" line. Killed when destroyed, unless stopped.
+// The server on the test's folder (config.json, site/, db.sqlite), on a free port.
 class Server {
   public:
-    Server(const TempDir& dir) {
-        int out[2];
-        if (pipe(out) != 0) throw std::runtime_error("pipe failed");
-        pid_ = fork();
-        if (pid_ < 0) throw std::runtime_error("fork failed");
-        if (pid_ == 0) {
-            dup2(out[1], STDOUT_FILENO);
-            FILE* err = std::fopen((dir / "stderr.txt").c_str(), "a");
-            if (err) dup2(fileno(err), STDERR_FILENO);
-            close(out[0]);
-            close(out[1]);
-            std::vector<std::string> args{SB_SERVER_BINARY, "--config", (dir / "config.json").string(), "--port", "0",
-                                          "--db", (dir / "db.sqlite").string(), "--web-root", (dir / "site").string()};
-            std::vector<char*> argv;
-            for (auto& a : args) argv.push_back(a.data());
-            argv.push_back(nullptr);
-            execv(argv[0], argv.data());
-            _exit(127);
-        }
-        close(out[1]);
-        fd_ = out[0];
-        std::string line;
-        auto deadline = std::chrono::steady_clock::now() + 20s;
-        while (std::chrono::steady_clock::now() < deadline) {
-            pollfd p{fd_, POLLIN, 0};
-            if (poll(&p, 1, 100) <= 0) continue;
-            char c;
-            if (read(fd_, &c, 1) != 1) break;
-            if (c == '\n') break;
-            line += c;
-        }
-        std::smatch m;
-        if (std::regex_search(line, m, std::regex(R"(:(\d+)$)"))) port = static_cast<unsigned short>(std::stoi(m[1]));
-    }
-    ~Server() {
-        if (pid_ > 0 && !stopped_) {
-            kill(pid_, SIGKILL);
-            waitpid(pid_, nullptr, 0);
-        }
-        if (fd_ >= 0) close(fd_);
-    }
+    explicit Server(const TempDir& dir)
+        : process_({"--config", (dir / "config.json").string(), "--port", "0", "--db", (dir / "db.sqlite").string(),
+                    "--web-root", (dir / "site").string()},
+                   dir / "stderr.txt"),
+          port(process_.listening_port()) {}
+    // SIGTERM; the exit status.
     int stop() {
-        kill(pid_, SIGTERM);
-        int status = 0;
-        waitpid(pid_, &status, 0);
-        stopped_ = true;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        process_.terminate();
+        return process_.wait_exit().value_or(-1);
     }
-    unsigned short port = 0;
 
   private:
-    pid_t pid_ = -1;
-    int fd_ = -1;
-    bool stopped_ = false;
+    sb::test::ServerProcess process_;
+
+  public:
+    const unsigned short port; // 0 if it did not start
 };
 
 class WsClient {

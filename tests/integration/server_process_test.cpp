@@ -3,6 +3,7 @@
 #include "protocol/codec.h"
 
 #include "pg_test_db.h"
+#include "server_process.h"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -13,12 +14,10 @@
 
 #include <algorithm>
 #include <chrono>
-#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <optional>
-#include <poll.h>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -38,101 +37,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-class TempDir {
-  public:
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "sb-it-XXXXXX").string();
-        if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-        path_ = pattern;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    fs::path operator/(const std::string& name) const { return path_ / name; }
-
-  private:
-    fs::path path_;
-};
-
-// One switchboard-server process: stdout through a pipe, stderr into a file. Killed when destroyed.
-class ServerProcess {
-  public:
-    ServerProcess(const std::vector<std::string>& args, const fs::path& stderr_file) : stderr_file_(stderr_file) {
-        int out[2];
-        if (pipe(out) != 0) throw std::runtime_error("pipe failed");
-        pid_ = fork();
-        if (pid_ < 0) throw std::runtime_error("fork failed");
-        if (pid_ == 0) {
-            dup2(out[1], STDOUT_FILENO);
-            FILE* err = std::fopen(stderr_file.c_str(), "w");
-            if (err) dup2(fileno(err), STDERR_FILENO);
-            close(out[0]);
-            close(out[1]);
-            std::vector<char*> argv;
-            std::string binary = SB_SERVER_BINARY;
-            argv.push_back(binary.data());
-            std::vector<std::string> copy = args;
-            for (auto& a : copy) argv.push_back(a.data());
-            argv.push_back(nullptr);
-            execv(binary.c_str(), argv.data());
-            _exit(127);
-        }
-        close(out[1]);
-        stdout_fd_ = out[0];
-    }
-    ~ServerProcess() {
-        if (pid_ > 0 && !exited_) {
-            kill(pid_, SIGKILL);
-            waitpid(pid_, nullptr, 0);
-        }
-        if (stdout_fd_ >= 0) close(stdout_fd_);
-    }
-
-    // The first stdout line, or nullopt if none came in time.
-    std::optional<std::string> read_line(std::chrono::milliseconds timeout = 15s) {
-        std::string line;
-        auto deadline = std::chrono::steady_clock::now() + timeout;
-        while (std::chrono::steady_clock::now() < deadline) {
-            pollfd p{stdout_fd_, POLLIN, 0};
-            if (poll(&p, 1, 100) <= 0) continue;
-            char c;
-            if (read(stdout_fd_, &c, 1) != 1) return std::nullopt; // EOF: the process ended
-            if (c == '\n') return line;
-            line += c;
-        }
-        return std::nullopt;
-    }
-
-    // The exit status once the process ends, or nullopt after the timeout.
-    std::optional<int> wait_exit(std::chrono::milliseconds timeout = 15s) {
-        auto deadline = std::chrono::steady_clock::now() + timeout;
-        while (std::chrono::steady_clock::now() < deadline) {
-            int status = 0;
-            if (waitpid(pid_, &status, WNOHANG) == pid_) {
-                exited_ = true;
-                return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-            }
-            std::this_thread::sleep_for(20ms);
-        }
-        return std::nullopt;
-    }
-
-    void terminate() { kill(pid_, SIGTERM); }
-
-    std::vector<std::string> stderr_lines() const {
-        std::ifstream in(stderr_file_);
-        std::vector<std::string> lines;
-        for (std::string l; std::getline(in, l);) lines.push_back(l);
-        return lines;
-    }
-
-  private:
-    fs::path stderr_file_;
-    pid_t pid_ = -1;
-    int stdout_fd_ = -1;
-    bool exited_ = false;
-};
+using sb::test::ServerProcess;
+using sb::test::TempDir;
 
 const char* valid_config = R"({
   "listen": {"host": "127.0.0.1", "port": 8080},
