@@ -126,8 +126,9 @@ const std::pair<const char*, const char*> statements[] = {
     {"find_visitor", "SELECT id, secret_hash, created_at FROM visitors WHERE id = $1"},
     {"upsert_contact",
      "INSERT INTO contacts (id, visitor_id, state, agent_id, created_at, seq, data) VALUES ($1, $2, $3, $4, $5, $6, $7) "
-     "ON CONFLICT (id) DO UPDATE SET visitor_id = EXCLUDED.visitor_id, state = EXCLUDED.state, "
-     "agent_id = EXCLUDED.agent_id, created_at = EXCLUDED.created_at, seq = EXCLUDED.seq, data = EXCLUDED.data"},
+     // visitor_id and created_at never change: leaving them out spares their indexes
+     "ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, agent_id = EXCLUDED.agent_id, seq = EXCLUDED.seq, "
+     "data = EXCLUDED.data"},
     {"append_event",
      "INSERT INTO contact_events (contact_id, seq, at, kind, party, cid, payload) VALUES ($1, $2, $3, $4, $5, $6, $7)"},
     {"find_contact", "SELECT id, visitor_id, state, agent_id, created_at, seq, data FROM contacts WHERE id = $1"},

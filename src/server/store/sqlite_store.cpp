@@ -457,8 +457,9 @@ class SqliteStore final : public Store {
         try {
             Statement up(db_, cache_, "INSERT INTO contacts (id, visitor_id, state, agent_id, created_at, seq, data) "
                               "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
-                              "visitor_id = excluded.visitor_id, state = excluded.state, agent_id = excluded.agent_id, "
-                              "created_at = excluded.created_at, seq = excluded.seq, data = excluded.data");
+                              // visitor_id and created_at never change: leaving them out spares their indexes
+                              "state = excluded.state, agent_id = excluded.agent_id, seq = excluded.seq, "
+                              "data = excluded.data");
             Statement ev(db_, cache_, "INSERT INTO contact_events (contact_id, seq, at, kind, party, cid, payload) "
                               "VALUES (?, ?, ?, ?, ?, ?, ?)");
             for (const auto& w : writes) {
