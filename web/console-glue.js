@@ -28,6 +28,27 @@ mergeInto(LibraryManager.library, {
   sb_glue_ask_permission: function () {
     Module.sbHost.askPermission();
   },
+  sb_glue_save_theme: function (dark) {
+    Module.sbHost.saveTheme(!!dark);
+  },
+  // Country flags (src/console/platform/web/web_flags.cpp): the host loads console/flags/<code>.png as an image
+  // and reports it with sb_flag_loaded / sb_flag_missing; the upload copies it into the console's texture.
+  sb_glue_flag_load: function (code) {
+    Module.sbHost.loadFlag(UTF8ToString(code));
+  },
+  sb_glue_flag_upload__deps: ['$GL'],
+  sb_glue_flag_upload: function (texture, code) {
+    const image = Module.sbHost.flagImage(UTF8ToString(code));
+    const tex = GL.textures[texture];
+    if (!image || !tex || !GLctx) return 0;
+    try {
+      GLctx.bindTexture(GLctx.TEXTURE_2D, tex);
+      GLctx.texImage2D(GLctx.TEXTURE_2D, 0, GLctx.RGBA, GLctx.RGBA, GLctx.UNSIGNED_BYTE, image);
+    } catch (e) {
+      return 0; // a cross-origin image without CORS cannot go into WebGL
+    }
+    return 1;
+  },
   // File uploads (src/console/platform/web/file_glue.cpp).
   sb_glue_pick_file: function (contact) {
     Module.sbHost.pickFile(UTF8ToString(contact));

@@ -5,7 +5,8 @@
 //   instance.ready, instance.whenReady (Promise), instance.state(), instance.locate(name), instance.unmount(),
 //   instance.alerts ({sound, desktop, last}: the notifications this page performed),
 //   instance.calls() (the calls running here: frames drawn, video sizes), instance.callStats(contact),
-//   instance.frames() (console frames drawn and their times in sb_frame).
+//   instance.frames() (console frames drawn and their times in sb_frame), instance.theme() ('light' | 'dark'),
+//   instance.flags() (the country flags the console asked for, by code).
 // Calls use the shared call engine web/media/call.js (window.SwitchboardCall), loaded by mount().
 (function () {
   'use strict';
@@ -65,6 +66,18 @@
   }
   function saveSettings(v) {
     try { localStorage.setItem(SETTINGS_KEY, JSON.stringify(v)); } catch {}
+  }
+  // The theme the agent chose in the settings popup ('light' or 'dark'); the mount option `theme` until then.
+  const THEME_KEY = 'switchboard.theme';
+  function loadTheme(fallback) {
+    try {
+      const v = localStorage.getItem(THEME_KEY);
+      if (v === 'dark' || v === 'light') return v;
+    } catch {}
+    return fallback === 'dark' ? 'dark' : 'light';
+  }
+  function saveTheme(dark) {
+    try { localStorage.setItem(THEME_KEY, dark ? 'dark' : 'light'); } catch {}
   }
 
   // The alert sound: a short two-tone beep made with WebAudio (no audio file). The AudioContext is created on
@@ -195,6 +208,7 @@
     const opts = Object.assign({ server: defaultServer(), token: '', base: scriptBase }, options || {});
     const assets = opts.assets || new URL('../assets/fonts/', opts.base || location.href).href;
     const callEngine = opts.media || new URL('../media/call.js', opts.base || location.href).href;
+    const flagsBase = opts.flags || new URL('flags/', opts.base || location.href).href;
     const id = 'switchboard-console-' + ++instances;
 
     // DOM: the canvas ImGui draws into, a hidden textarea that receives text (IME, dead keys, paste),
@@ -302,6 +316,25 @@
       }
     }
 
+    // Country flags: an image per code the console draws (web_flags.cpp asks once per code), kept until the
+    // console has copied it into its texture. Only two lower-case letters make a file name: nothing else is fetched.
+    const flagImages = new Map();
+    function loadFlag(code) {
+      if (!/^[a-z]{2}$/.test(code)) {
+        Promise.resolve().then(() => report('sb_flag_missing', code));
+        return;
+      }
+      const image = new Image();
+      image.crossOrigin = 'anonymous'; // from another origin it must come with CORS to go into WebGL
+      image.onload = () => {
+        flagImages.set(code, image);
+        report('sb_flag_loaded', code, image.naturalWidth, image.naturalHeight);
+        flagImages.delete(code);
+      };
+      image.onerror = () => report('sb_flag_missing', code);
+      image.src = flagsBase + code + '.png';
+    }
+
     let frameTimer = 0; // at most one timed frame (countdowns, clocks) is scheduled at a time
     // Frames drawn since mount, when the first one ended, and the time (ms) each of the latest 4096 took in
     // sb_frame: instance.frames().
@@ -346,6 +379,11 @@
       saveSettings(v) {
         saveSettings(v);
       },
+      saveTheme(dark) {
+        saveTheme(dark);
+      },
+      loadFlag(code) { loadFlag(code); },
+      flagImage(code) { return flagImages.get(code) || null; },
       // Called while handling a click or key of the agent (a user gesture), as browsers require.
       askPermission() {
         const N = window.Notification;
@@ -463,6 +501,15 @@
         for (let i = frameLog.count - n; i < frameLog.count; i++) times.push(frameLog.times[i % frameLog.times.length]);
         return { count: frameLog.count, first: frameLog.first, times };
       },
+      // The theme in use: 'light' or 'dark' (null before the console started).
+      theme() {
+        return Module && !Module.sbStopped ? (Module._sb_theme() ? 'dark' : 'light') : null;
+      },
+      // The country flags the console asked for, by lower-case code: {state: 'loading' | 'ready' | 'missing'},
+      // with {texture, width, height} once ready (the GL texture the console draws it from).
+      flags() {
+        return Module ? JSON.parse(Module.ccall('sb_flags_json', 'string', [], [])) : {};
+      },
       // The WebRTC figures of a contact's call (SwitchboardCall.stats(): framesDecoded, framesSent,
       // bytesReceived, connectionState, candidate types), or null when no call runs for it here.
       async callStats(contact) {
@@ -557,7 +604,7 @@
       on(text, 'compositionend', flushText);
       on(text, 'paste', (e) => {
         const v = e.clipboardData && e.clipboardData.getData('text');
-        if (v) Module.ccall('sb_text', null, ['string'], [v]);
+        if (v) Module.ccall('sb_paste', null, ['string'], [v]); // ImGui pastes it (into the field being edited)
         e.preventDefault();
       });
 
@@ -606,6 +653,7 @@
       }
       const settings = loadSettings();
       Module._sb_set_notify(settings.sound ? 1 : 0, settings.desktop ? 1 : 0);
+      Module._sb_set_theme(loadTheme(opts.theme) === 'dark' ? 1 : 0);
       attachInput();
       resize();
       host.requestFrame();

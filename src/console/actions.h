@@ -66,6 +66,9 @@ struct ShowHelp { // open / close the keyboard shortcuts help
 struct SetNotify { // turn sound / desktop notifications on or off
     notify::Settings settings;
 };
+struct SetTheme { // the console's look: the dark variant or the light one (applied at once, kept)
+    bool dark = false;
+};
 struct OfferCall { // a browser call to the visitor: video (camera both ways, as the visitor accepts) or voice
     std::string contact;
     bool video = false;
@@ -101,7 +104,7 @@ using Action = std::variant<action::Login, action::SetStatus, action::Logout, ac
                             action::Stop, action::Dismiss, action::DismissNotice, action::OpenUrl, action::ShowHelp,
                             action::SetNotify, action::OfferCall, action::AnswerCall, action::Hangup,
                             action::SetMuted, action::DismissCallNotice, action::PickFile, action::CancelUpload,
-                            action::DismissUpload, action::Translate>;
+                            action::DismissUpload, action::Translate, action::SetTheme>;
 using Actions = std::vector<Action>;
 
 } // namespace sb::console

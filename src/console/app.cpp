@@ -1,6 +1,7 @@
 #include "console/app.h"
 
 #include "console/automation.h"
+#include "console/theme.h"
 #include "console/views/views.h"
 #include "protocol/codec.h"
 
@@ -33,6 +34,11 @@ void App::start(std::string resume_token) {
     state_.token = std::move(resume_token);
     state_.connection = Connection::connecting;
     transport_.connect();
+}
+
+void App::load_theme(bool dark) {
+    ui_.dark_theme = dark;
+    theme::apply(dark ? theme::Variant::dark : theme::Variant::light);
 }
 
 void App::on_open() {
@@ -236,6 +242,11 @@ void App::run(const Action& a) {
                        if (save_settings_) save_settings_(n.settings);
                        if (asked && ask_permission_) ask_permission_();
                    },
+                   [&](const action::SetTheme& t) {
+                       // Actions run after the views drew: no style change is pushed, the whole style can go.
+                       load_theme(t.dark);
+                       if (save_theme_) save_theme_(t.dark);
+                   },
                    [&](const action::OfferCall& o) { send_media(o.contact, CallAction::offer, o.video); },
                    [&](const action::AnswerCall& x) {
                        const HeldContact* h = find_contact(state_, x.contact);
@@ -278,9 +289,15 @@ void App::draw() {
 }
 
 void App::check_alerts() {
+    const notify::Viewing viewing{page_visible_, ui_.drawer_open};
+    const std::int64_t now = clock_();
+    const std::int64_t reminder = notify::next_reminder_ms(state_.alerts);
+    // observe() decides nothing new from what it has seen already (a frame drawn for a mouse move).
+    if (alerts_observed_ && viewing == alerts_viewing_ && (reminder < 0 || now < reminder)) return;
+    alerts_observed_ = true;
+    alerts_viewing_ = viewing;
     notify::Tracker t = state_.alerts;
-    const auto alerts = notify::observe(t, state_, state_.notify_settings,
-                                        notify::Viewing{page_visible_, ui_.drawer_open}, clock_());
+    const auto alerts = notify::observe(t, state_, state_.notify_settings, viewing, now);
     state_.alerts = std::move(t);
     if (alert_sink_)
         for (const auto& a : alerts) alert_sink_(a);

@@ -57,6 +57,7 @@ class App {
     using AlertSink = std::function<void(const notify::Alert&)>;           // plays / shows one alert
     using SettingsSaver = std::function<void(const notify::Settings&)>;    // persists the agent's choice
     using PermissionAsker = std::function<void()>; // asks the browser for notification permission (user gesture)
+    using ThemeSaver = std::function<void(bool dark)>;                  // persists the agent's choice of theme
 
     explicit App(Transport& transport);
 
@@ -66,10 +67,13 @@ class App {
     void set_alert_sink(AlertSink sink) { alert_sink_ = std::move(sink); }
     void set_settings_saver(SettingsSaver save) { save_settings_ = std::move(save); }
     void set_permission_asker(PermissionAsker ask) { ask_permission_ = std::move(ask); }
+    void set_theme_saver(ThemeSaver save) { save_theme_ = std::move(save); }
     void set_media(MediaEngine* media) { media_ = media; } // without one, the console makes no calls
     void set_uploader(FileUploader* uploader) { uploader_ = uploader; } // without one, no uploads
     // Settings restored by the platform at start (not saved again).
     void load_settings(const notify::Settings& s) { apply(event::NotifySettingsChanged{s}); }
+    // The theme restored by the platform at start (applied to ImGui's style, not saved again).
+    void load_theme(bool dark);
     // The page became hidden / visible (a hidden page's panels are not in view).
     void set_page_visible(bool visible) { page_visible_ = visible; }
 
@@ -109,7 +113,10 @@ class App {
     std::int64_t next_alert_in_ms() const;
 
   private:
-    void apply(const Event& e) { state_ = reduce(std::move(state_), e); }
+    void apply(const Event& e) {
+        state_ = reduce(std::move(state_), e);
+        alerts_observed_ = false;
+    }
     void send(protocol::ClientMessage m);
     void resume_gaps(); // contact.resume for every held contact with a gap
     std::string next_cid();
@@ -143,11 +150,16 @@ class App {
     AlertSink alert_sink_;
     SettingsSaver save_settings_;
     PermissionAsker ask_permission_;
+    ThemeSaver save_theme_;
     MediaEngine* media_ = nullptr;
     FileUploader* uploader_ = nullptr;
     std::map<std::string, RunningCall, std::less<>> calls_;
     std::string media_tag_; // this App's part of its contact.media cids
     bool page_visible_ = true;
+    // check_alerts() has observed the state as it is, with what the agent sees: it observes again only once
+    // either changes or a reminder is due (observing 500 waiting contacts on every frame was most of a frame).
+    bool alerts_observed_ = false;
+    notify::Viewing alerts_viewing_;
     std::map<std::string, TypingSent, std::less<>> typing_;
     std::uint64_t cid_counter_ = 0;
 };

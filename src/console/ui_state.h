@@ -1,12 +1,16 @@
 // Widget buffers and view-only settings: what the agent is typing, which popup is open, the frame's clock.
 // Not console state: nothing here comes from the server.
 #pragma once
+#include "core/transcript_layout.h"
+
 #include <array>
 #include <cstdint>
 #include <map>
 #include <string>
 
 namespace sb::console {
+
+class Flags; // console/flags.h
 
 // Per assigned contact.
 struct ContactUi {
@@ -17,6 +21,8 @@ struct ContactUi {
     std::uint64_t marker_until = 0;  // when messages up to this one were unread at the opening
     bool marker_set = false;
     std::size_t lines_seen = 0;      // transcript size at the last frame, to follow new lines
+    TranscriptLayout layout;         // the transcript's entry heights, so only the entries on screen are drawn
+    TranscriptLayout::Range transcript_drawn; // the entries the last frame laid out and drew
     bool video_detached = false;     // the call's video in its own movable window instead of the panel
 };
 
@@ -52,6 +58,11 @@ struct UiState {
     std::map<std::string, ContactUi, std::less<>> contacts; // per contact id
     std::map<std::string, ContactVideo, std::less<>> videos; // per contact id with a call, set by the platform
     std::string focus_input; // put the cursor in this contact's chat input when its panel is next drawn
+
+    // The customers' country flags, kept by the platform (none: countries show as their codes).
+    Flags* flags = nullptr;
+    // The dark variant of the theme, chosen in the settings popup (kept by the platform, applied by the App).
+    bool dark_theme = false;
 };
 
 } // namespace sb::console

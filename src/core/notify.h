@@ -38,6 +38,7 @@ struct Settings {
 struct Viewing {
     bool page_visible = true; // the page is not hidden (document.visibilityState)
     bool drawer_open = false; // the pending drawer is open
+    bool operator==(const Viewing&) const = default;
 };
 
 enum class Kind { contact, reminder, message, call };

@@ -2,10 +2,13 @@
 // drawer with the contact's details and a running dissuasion loader; she takes it by clicking it in the
 // drawer; they exchange messages both ways (with read marks); she sets a colour tag, pushes a link and stops
 // the contact through the confirmation popup. Carla (same service, another browser context) sees it waiting
-// but never receives it. Real server, real console (WASM), real input; waits on the console state only.
+// but never receives it. The visitor's country comes from GeoIP (behind a proxy the server trusts, as in
+// production) and the drawer shows its flag, fetched once. Real server, real console (WASM), real input; waits on
+// the console state only.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './lib/server.mjs';
+import fs from 'node:fs/promises';
+import { startServer, DEMO_CONFIG } from './lib/server.mjs';
 import { launch, newPage, browsersToTest } from './lib/browsers.mjs';
 import {
   state, waitForState, waitForItem, clickItem, typeInto, press, screenshot, saveArtifact, removeArtifacts,
@@ -16,6 +19,8 @@ import { loginReady, hoverItem, isolatedPage } from './lib/console-session.mjs';
 const TEST = 'contact';
 const STEPS = ['waiting', 'drawer', 'chat', 'color', 'link', 'stop-popup', 'closed', 'other-agent', 'failure'];
 const PAGE = { url: 'http://127.0.0.1/demo/products.html', title: 'Products' };
+// The visitor's address as a trusted reverse proxy forwards it: in Italy in Debian's tor-geoipdb.
+const VISITOR_ADDRESS = '2.16.70.5';
 
 for (const browserName of browsersToTest()) {
   describe(`${TEST} (${browserName})`, { timeout: 300_000 }, () => {
@@ -24,12 +29,20 @@ for (const browserName of browsersToTest()) {
     let page;
     let other; // Carla's page, in another browser context
     let visitor;
+    const flagRequests = []; // {path, status} of Alice's page's requests for flags
 
     before(async () => {
       for (const s of STEPS) await removeArtifacts(`${TEST}-${s}`, browserName);
-      server = await startServer();
+      // The demo configuration, with the loopback as a trusted proxy: the visitor's X-Forwarded-For is believed.
+      const config = JSON.parse(await fs.readFile(DEMO_CONFIG, 'utf8'));
+      config.geo = { ...(config.geo || {}), trusted_proxies: ['127.0.0.1'] };
+      server = await startServer({ config });
       browser = await launch(browserName);
       page = await newPage(browser);
+      page.on('response', (r) => {
+        const path = new URL(r.url()).pathname;
+        if (path.startsWith('/console/flags/')) flagRequests.push({ path, status: r.status() });
+      });
       other = await isolatedPage(browser, () => launch(browserName));
     });
 
@@ -49,7 +62,8 @@ for (const browserName of browsersToTest()) {
         await loginReady(page, server.url, 'alice'); // Alice's tab stays in front from here on
 
         // A visitor asks for a chat with Sales.
-        visitor = await ScriptedVisitor.start(server.url, { name: 'Maria Rossi', language: 'en', page: PAGE });
+        visitor = await ScriptedVisitor.start(server.url, { name: 'Maria Rossi', language: 'en', page: PAGE },
+          { headers: { 'X-Forwarded-For': VISITOR_ADDRESS } });
         const request = await visitor.command('contact.request',
           { service: 'sales', contact_type: 'chat', name: 'Maria Rossi', page: PAGE });
         const id = request.contact.id;
@@ -64,6 +78,7 @@ for (const browserName of browsersToTest()) {
         assert.equal(w.type, 'chat');
         assert.equal(w.returning, false, 'a first-time visitor is a "new visitor"');
         assert.equal(w.direct, false);
+        assert.equal(w.country, 'IT', `GeoIP places ${VISITOR_ADDRESS} in Italy`);
         assert.ok(typeof w.deadline === 'number' && w.deadline > w.createdAt);
         await waitForItem(page, 'waiting.box');
         await screenshot(page, `${TEST}-waiting`, browserName);
@@ -72,6 +87,17 @@ for (const browserName of browsersToTest()) {
         // Hovering the waiting area opens the drawer; the loader runs (progress grows on screen and in state).
         await hoverItem(page, 'waiting.area');
         await waitForItem(page, `drawer.contact.${id}`);
+        // The country shows as its flag: the console fetched console/flags/it.png once, the first time it drew
+        // the country, and draws it from a texture (the code is the flag's tooltip).
+        await waitForItem(page, `drawer.contact.${id}.flag`);
+        const flags = await page.evaluate(() => window.switchboard.flags());
+        assert.deepEqual(Object.keys(flags), ['it'], 'only the flag of the country on screen');
+        assert.equal(flags.it.state, 'ready');
+        assert.ok(flags.it.texture > 0, 'a GL texture');
+        assert.deepEqual([flags.it.width, flags.it.height], [16, 11]);
+        assert.deepEqual(flagRequests, [{ path: '/console/flags/it.png', status: 200 }]);
+        assert.equal(await page.evaluate((n) => window.switchboard.locate(n), `drawer.contact.${id}.country`), null,
+          'no code once the flag is there');
         const p1 = (await state(page)).waiting.contacts[0].progress;
         await waitForState(page, `s => s.waiting.contacts.length === 1 && s.waiting.contacts[0].progress > ${p1} + 0.005`);
         await screenshot(page, `${TEST}-drawer`, browserName);

@@ -1,5 +1,6 @@
 // End-to-end: an agent logs in to the console, first with a wrong password, then with the right one, and
-// becomes ready. Real server (fresh SQLite, demo config), real console (WASM), real browsers, real input.
+// becomes ready; then switches the console to the dark theme in the settings popup, which a reload keeps.
+// Real server (fresh SQLite, demo config), real console (WASM), real browsers, real input.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './lib/server.mjs';
@@ -22,6 +23,7 @@ for (const browserName of browsersToTest()) {
       await removeArtifacts(TEST, browserName);
       await removeArtifacts(`${TEST}-refused`, browserName);
       await removeArtifacts(`${TEST}-failure`, browserName);
+      await removeArtifacts(`${TEST}-dark`, browserName);
       server = await startServer();
       browser = await launch(browserName);
       page = await newPage(browser);
@@ -69,12 +71,27 @@ for (const browserName of browsersToTest()) {
         await screenshot(page, TEST, browserName);
         await clickItem(page, 'status.toggle');
         await waitForState(page, (s) => s.agent !== null && s.agent.status === 'paused');
+
+        // Dark theme: the settings popup (the bell) switches it at once; the browser keeps the choice.
+        assert.equal(await theme(page), 'light', 'the console starts light');
+        await clickItem(page, 'status.settings');
+        await clickItem(page, 'settings.dark');
+        await page.waitForFunction(() => window.switchboard.theme() === 'dark', { timeout: 10_000, polling: 50 });
+        await screenshot(page, `${TEST}-dark`, browserName);
+        assert.equal(await page.evaluate(() => localStorage.getItem('switchboard.theme')), 'dark');
+        await openConsole(page, server.url); // a reload: the session ends, the theme stays
+        assert.equal(await theme(page), 'dark', 'the choice survives a reload');
       } catch (err) {
         await saveFailureArtifacts(page, server, browserName);
         throw err;
       }
     });
   });
+}
+
+/** The console's theme through the automation bridge: 'light' or 'dark'. */
+function theme(page) {
+  return page.evaluate(() => window.switchboard.theme());
 }
 
 async function saveFailureArtifacts(page, server, browserName) {

@@ -64,13 +64,13 @@ void call_status(const HeldContact& c, Actions& out) {
             out.push_back(action::DismissCallNotice{id});
         automation::mark(base + ".notice");
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("Dismiss");
-        dl->AddRectFilled(p, ImVec2(p.x + w, p.y + h), theme::rgb(0xfbe3e4), 3.0f);
+        dl->AddRectFilled(p, ImVec2(p.x + w, p.y + h), theme::palette().notice_bg, 3.0f);
         const std::string text = std::string(icon::warning) + "  " + c.call_notice;
         const float ty = p.y + (h - ImGui::GetFontSize()) * 0.5f;
         dl->PushClipRect(p, ImVec2(p.x + w - 20, p.y + h), true);
-        dl->AddText(ImVec2(p.x + 8, ty), theme::error_text, text.c_str());
+        dl->AddText(ImVec2(p.x + 8, ty), theme::palette().error_text, text.c_str());
         dl->PopClipRect();
-        dl->AddText(ImVec2(p.x + w - 16, ty), theme::error_text, icon::stop);
+        dl->AddText(ImVec2(p.x + w - 16, ty), theme::palette().error_text, icon::stop);
     }
 }
 

@@ -28,7 +28,7 @@ void contact_panel(const ConsoleState& s, const HeldContact& c, UiState& ui, Act
     const float body_h = height - header - ImGui::GetStyle().ItemSpacing.y;
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(10, 8));
     ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(8, 6));
-    ImGui::PushStyleColor(ImGuiCol_ChildBg, theme::light_panel);
+    ImGui::PushStyleColor(ImGuiCol_ChildBg, theme::palette().panel);
     ImGui::BeginChild("##body", ImVec2(0, body_h), ImGuiChildFlags_AlwaysUseWindowPadding,
                       ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
     media_toolbar(c, out);

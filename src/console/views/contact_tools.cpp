@@ -8,7 +8,7 @@
 namespace sb::console::views {
 namespace {
 bool tool_button(const char* glyph, const std::string& name, const char* tip, bool on = false) {
-    if (on) ImGui::PushStyleColor(ImGuiCol_Button, theme::rgb(0xaec8d5));
+    if (on) ImGui::PushStyleColor(ImGuiCol_Button, theme::palette().tool_on);
     const bool clicked = ImGui::Button(glyph, ImVec2(ImGui::GetFrameHeight() + 6, 0));
     if (on) ImGui::PopStyleColor();
     automation::mark(name);
@@ -27,7 +27,7 @@ void color_popup(const ConsoleState& s, const HeldContact& c, Actions& out) {
     ImGui::TextDisabled("Colour tag");
     // The service default first (the colour its contacts get), then the service's colours with their meaning
     // (agent.welcome's services), or a fixed palette for a service the console knows nothing about.
-    const ImU32 def = parse_color(default_color(s, c.view.service.id), theme::chat_box);
+    const ImU32 def = parse_color(default_color(s, c.view.service.id), theme::palette().accent);
     auto entry = [&](ImU32 col, const std::string& label, const std::string& name, const std::string& value) {
         ImGui::PushID(name.c_str());
         const ImVec2 p = ImGui::GetCursorScreenPos();
@@ -113,7 +113,7 @@ void contact_tools(const ConsoleState& s, const HeldContact& c, ContactUi& cu, A
     ImGui::EndDisabled();
     ImGui::SameLine();
     ImGui::BeginDisabled(closed);
-    ImGui::PushStyleColor(ImGuiCol_Text, parse_color(c.view.color, theme::chat_box));
+    ImGui::PushStyleColor(ImGuiCol_Text, parse_color(c.view.color, theme::palette().accent));
     if (tool_button(icon::color_tag, base + ".color", "Colour tag")) ImGui::OpenPopup("##colors");
     ImGui::PopStyleColor();
     ImGui::SameLine();

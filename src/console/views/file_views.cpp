@@ -4,36 +4,50 @@
 #include "console/views/views.h"
 #include "core/uploads.h"
 
+#include <algorithm>
 #include <string>
 
 namespace sb::console::views {
 namespace {
-const ImU32 grey = theme::rgb(0x7c868c);
-const ImU32 link_blue = theme::rgb(0x2e6da4);
+ImU32 grey() { return theme::palette().muted_text; }
+ImU32 link_blue() { return theme::palette().link; }
+
+// "12:04  Maria sent a file:"
+std::string file_heading(const HeldContact& c, const TranscriptEntry& t) {
+    const bool agent = t.from == protocol::Party::agent;
+    const std::string who = !t.author.empty() ? t.author : agent ? "You" : (c.view.customer.name.empty() ? "Visitor" : c.view.customer.name);
+    return format_time(t.at) + "  " + who + " sent a file:";
+}
+std::string file_label(const TranscriptEntry& t) { return std::string(icon::file) + " " + t.text; }
+std::string file_size(const TranscriptEntry& t) { return "(" + format_bytes(t.size) + ")"; }
 } // namespace
 
 void file_entry(const HeldContact& c, const TranscriptEntry& t, Actions& out) {
-    const bool agent = t.from == protocol::Party::agent;
-    const std::string who = !t.author.empty() ? t.author : agent ? "You" : (c.view.customer.name.empty() ? "Visitor" : c.view.customer.name);
-    ImGui::PushStyleColor(ImGuiCol_Text, grey);
-    ImGui::Text("%s  %s sent a file:", format_time(t.at).c_str(), who.c_str());
+    ImGui::PushStyleColor(ImGuiCol_Text, grey());
+    ImGui::TextUnformatted(file_heading(c, t).c_str());
     ImGui::PopStyleColor();
     ImGui::Indent(8);
-    const std::string label = std::string(icon::file) + " " + t.text;
-    ImGui::PushStyleColor(ImGuiCol_Text, t.url.empty() ? grey : link_blue);
+    const std::string label = file_label(t);
+    ImGui::PushStyleColor(ImGuiCol_Text, t.url.empty() ? grey() : link_blue());
     ImGui::TextUnformatted(label.c_str());
     ImGui::PopStyleColor();
     automation::mark("panel." + c.view.id + ".file." + std::to_string(t.seq));
     if (!t.url.empty() && ImGui::IsItemHovered()) {
         ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
         const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-        ImGui::GetWindowDrawList()->AddLine(ImVec2(a.x, b.y), b, link_blue);
+        ImGui::GetWindowDrawList()->AddLine(ImVec2(a.x, b.y), b, link_blue());
         ImGui::SetTooltip("Open %s", t.text.c_str());
     }
     if (!t.url.empty() && ImGui::IsItemClicked()) out.push_back(action::OpenUrl{t.url});
     ImGui::SameLine();
-    ImGui::TextDisabled("(%s)", format_bytes(t.size).c_str());
+    ImGui::TextDisabled("%s", file_size(t).c_str());
     ImGui::Unindent(8);
+}
+
+float file_entry_height(const HeldContact& c, const TranscriptEntry& t) {
+    const float gap = ImGui::GetStyle().ItemSpacing.y;
+    return text_height(file_heading(c, t).c_str()) + gap +
+           std::max(text_height(file_label(t).c_str()), text_height(file_size(t))) + gap;
 }
 
 bool has_upload_status(const HeldContact& c) { return c.upload.has_value(); }

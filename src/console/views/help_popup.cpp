@@ -30,7 +30,7 @@ void help_popup(const ConsoleState& s, UiState&, Actions& out) {
         ImGui::EndTable();
     }
     ImGui::Spacing();
-    ImGui::TextDisabled("%s Sound and desktop notifications: the bell in the top bar.", icon::bell);
+    ImGui::TextDisabled("%s Sound, desktop notifications and the dark theme: the bell in the top bar.", icon::bell);
     ImGui::Spacing();
     if (primary_button("Close", 120.0f)) open = false;
     automation::mark("help.close");

@@ -39,7 +39,7 @@ void login(const ConsoleState& s, UiState& ui, Actions& out) {
     automation::mark("login.password");
 
     if (!s.login_error.empty()) {
-        ImGui::PushStyleColor(ImGuiCol_Text, theme::error_text);
+        ImGui::PushStyleColor(ImGuiCol_Text, theme::palette().error_text);
         ImGui::TextWrapped("%s", s.login_error.c_str());
         ImGui::PopStyleColor();
         automation::mark("login.error");

@@ -92,8 +92,10 @@ void media_toolbar(const HeldContact& c, Actions& out) {
         const bool hovered = ImGui::IsItemHovered();
         const ImVec2 centre(p.x + d * 0.5f, p.y + d * 0.5f);
         dl->AddCircleFilled(centre, d * 0.5f, channel_color(st), 24);
+        if (st == ChannelState::available && theme::palette().channel_ring)
+            dl->AddCircle(centre, d * 0.5f - 0.5f, theme::palette().channel_ring, 24, 1.0f);
         if (hovered && click != Click::none)
-            dl->AddCircle(centre, d * 0.5f - 1.0f, theme::chat_box, 24, 2.0f);
+            dl->AddCircle(centre, d * 0.5f - 1.0f, theme::palette().accent, 24, 2.0f);
         const char* glyph = channel_icon(ch);
         const ImVec2 sz = ImGui::CalcTextSize(glyph);
         dl->AddText(ImVec2(centre.x - sz.x * 0.5f, centre.y - sz.y * 0.5f), IM_COL32_WHITE, glyph);

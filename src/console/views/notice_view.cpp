@@ -15,9 +15,9 @@ void notice(const ConsoleState& s, UiState& ui, Actions& out) {
     const float w = ImGui::GetContentRegionAvail().x, h = ImGui::GetFrameHeight() + 8.0f;
     if (ImGui::InvisibleButton("##notice", ImVec2(w, h))) out.push_back(action::DismissNotice{});
     automation::mark("notice");
-    dl->AddRectFilled(p, ImVec2(p.x + w, p.y + h), theme::rgb(0xfbe3e4));
+    dl->AddRectFilled(p, ImVec2(p.x + w, p.y + h), theme::palette().notice_bg);
     const std::string text = std::string(icon::warning) + "  " + s.notice;
-    dl->AddText(ImVec2(p.x + 12, p.y + (h - ImGui::GetFontSize()) * 0.5f), theme::error_text, text.c_str());
+    dl->AddText(ImVec2(p.x + 12, p.y + (h - ImGui::GetFontSize()) * 0.5f), theme::palette().error_text, text.c_str());
 }
 
 } // namespace sb::console::views

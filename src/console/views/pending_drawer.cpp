@@ -35,12 +35,8 @@ void row(const protocol::ContactView& c, std::int64_t server_ms, UiState& ui, Ac
     };
     if (c.direct) text(x, y1, theme::rgb(0xffd54a), icon::star);
     text(x, y1, white, c.customer.name.empty() ? std::string("Visitor") : c.customer.name);
-    if (!c.customer.country.empty()) {
-        const ImVec2 sz = ImGui::CalcTextSize(c.customer.country.c_str());
-        dl->AddRect(ImVec2(x - 3, y1 - 1), ImVec2(x + sz.x + 3, y1 + sz.y + 1), soft, 3.0f);
-        text(x, y1, white, c.customer.country);
-        x += 2.0f;
-    }
+    if (!c.customer.country.empty()) // the flag, or the code until it is loaded (or when there is none)
+        x = country_badge(dl, ui, c.customer.country, ImVec2(x, y1), white, soft, "drawer.contact." + c.id);
     if (!c.customer.returning) {
         const char* label = "new visitor";
         const ImVec2 sz = ImGui::CalcTextSize(label);

@@ -19,7 +19,7 @@ ImU32 connection_color(Connection c) {
 }
 } // namespace
 
-float status_bar(const ConsoleState& s, UiState&, Actions& out) {
+float status_bar(const ConsoleState& s, UiState& ui, Actions& out) {
     const ImGuiViewport* vp = ImGui::GetMainViewport();
     const float height = ImGui::GetFrameHeight() + 16.0f;
     ImGui::SetNextWindowPos(vp->WorkPos);
@@ -50,20 +50,20 @@ float status_bar(const ConsoleState& s, UiState&, Actions& out) {
         ImGui::TextColored(ImColor(IM_COL32_WHITE), "%s %s", icon::user, s.agent->name.c_str());
         automation::mark("status.agent");
 
-        // Notification settings (the bell: crossed out in words when both are off) and the shortcuts help.
+        // Settings: notifications and theme (the bell: grey when both notifications are off); the shortcuts help.
         ImGui::SameLine(0, 16);
         const bool muted = !s.notify_settings.sound && !s.notify_settings.desktop;
         ImGui::PushStyleColor(ImGuiCol_Text, muted ? theme::rgb(0x9aa3a8) : IM_COL32_WHITE);
         ImGui::PushStyleColor(ImGuiCol_Button, IM_COL32(0, 0, 0, 0));
         if (ImGui::Button((std::string(icon::bell) + "##settings").c_str())) ImGui::OpenPopup(settings_popup_id);
         automation::mark("status.settings");
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", muted ? "Notifications are off" : "Notifications");
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", muted ? "Notifications are off; theme" : "Notifications and theme");
         ImGui::SameLine(0, 4);
         if (ImGui::Button("?##help")) out.push_back(action::ShowHelp{!s.help_open});
         automation::mark("status.help");
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("Keyboard shortcuts (F1)");
         ImGui::PopStyleColor(2);
-        settings_popup(s, out);
+        settings_popup(s, ui, out);
 
         // Status switch (ready / paused) and log out, right-aligned.
         const bool ready = s.agent->status == AgentStatus::ready;

@@ -56,17 +56,28 @@ void translate_popup(const ConsoleState& s, const HeldContact& c, Actions& out) 
     ImGui::EndPopup();
 }
 
+namespace {
+std::string translation_text(const TranscriptEntry& t) {
+    return std::string(icon::translate) + " " + t.translation_language + ": " + t.translation;
+}
+} // namespace
+
 void translation_line(const HeldContact& c, const TranscriptEntry& t) {
     if (t.translation.empty()) return;
     // Under the original, in the flag's teal and with the language it is in: the words the agent reads (the
     // customer's message) or the ones the customer reads (the agent's).
-    ImGui::PushStyleColor(ImGuiCol_Text, theme::rgb(0x1f7a8c));
-    ImGui::TextWrapped("%s %s: %s", icon::translate, t.translation_language.c_str(), t.translation.c_str());
+    ImGui::PushStyleColor(ImGuiCol_Text, theme::palette().translation);
+    text_wrapped(translation_text(t));
     ImGui::PopStyleColor();
     automation::mark("panel." + c.view.id + ".translation." + std::to_string(t.seq));
     if (ImGui::IsItemHovered())
         ImGui::SetTooltip("%s", t.from == protocol::Party::agent ? "What the customer reads (automatic translation)"
                                                                  : "Automatic translation of the customer's message");
+}
+
+float translation_line_height(const TranscriptEntry& t, float wrap_width) {
+    if (t.translation.empty()) return 0.0f;
+    return text_height(translation_text(t), wrap_width) + ImGui::GetStyle().ItemSpacing.y;
 }
 
 } // namespace sb::console::views

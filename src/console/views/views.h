@@ -8,6 +8,7 @@
 #include <imgui.h>
 #include <span>
 #include <string>
+#include <string_view>
 
 namespace sb::console::views {
 
@@ -25,10 +26,10 @@ struct Shortcut {
 std::span<const Shortcut> shortcut_list();
 // The keyboard shortcuts help (while s.help_open).
 void help_popup(const ConsoleState& s, UiState& ui, Actions& out);
-// The notification settings popup, opened by the status bar's bell (ImGui::OpenPopup(settings_popup_id) in
+// The settings popup (notifications, dark theme), opened by the status bar's bell (ImGui::OpenPopup(settings_popup_id) in
 // the same window).
 inline constexpr const char* settings_popup_id = "##notify-settings";
-void settings_popup(const ConsoleState& s, Actions& out);
+void settings_popup(const ConsoleState& s, const UiState& ui, Actions& out);
 // The logged-in agent's work area under the status bar: a hint on the left, the contact column on the right.
 void home(const ConsoleState& s, UiState& ui, Actions& out, float top);
 
@@ -68,6 +69,7 @@ inline constexpr const char* translate_popup_id = "##translate";
 std::string translate_tip(const HeldContact& c);
 void translate_popup(const ConsoleState& s, const HeldContact& c, Actions& out);
 void translation_line(const HeldContact& c, const TranscriptEntry& t);
+float translation_line_height(const TranscriptEntry& t, float wrap_width); // 0 without a translation
 std::string language_name(const std::string& code); // "es" -> "Spanish"; unknown codes as they are
 // Translations tool, colour tag picker, push link dialog, file upload (the browser's picker), stop with
 // confirmation (right-aligned on the line).
@@ -75,13 +77,23 @@ void contact_tools(const ConsoleState& s, const HeldContact& c, ContactUi& cu, A
 // Files (file_views.cpp): a file in the transcript (name and size; a click opens its download link), and the
 // line of the agent's upload above the input (progress with Cancel, or why it failed, with a close button).
 void file_entry(const HeldContact& c, const TranscriptEntry& t, Actions& out);
+float file_entry_height(const HeldContact& c, const TranscriptEntry& t);
 bool has_upload_status(const HeldContact& c);
 float upload_status_height();
 void upload_status(const HeldContact& c, Actions& out);
 // The upload tool's tooltip, with the size limit ("Send a file (up to 10 MB)").
 std::string upload_tip(const ConsoleState& s);
-// Transcript with times and read marks, unread marker, multi-line input (Enter sends, Shift+Enter newline).
+// Transcript (transcript_view.cpp), upload status, multi-line input (Enter sends, Shift+Enter newline).
 void chat_view(const HeldContact& c, ContactUi& cu, UiState& ui, Actions& out, ImVec2 size);
+// The transcript in its scrolling child: times, read marks, links, files, translations, the unread marker and the
+// visitor's typing; follows new entries while scrolled to the bottom. Lays out and draws only the entries on
+// screen (heights measured once, in cu.layout); each is marked "panel.<id>.entry.<seq>", a pushed link's address
+// "panel.<id>.link.<seq>".
+void transcript(const HeldContact& c, ContactUi& cu, Actions& out, ImVec2 size);
+// Wrapped text of a whole string, and its height at a wrap width (0: no wrapping), so the transcript measures
+// exactly what it draws (ImGui::TextWrapped formats into a buffer that cuts long text).
+void text_wrapped(std::string_view s);
+float text_height(std::string_view s, float wrap_width = 0.0f);
 
 // [SECTION] Shared drawing helpers (widgets.cpp) --------------------------------------------------------------
 // A teal button with white text, for the main action of a screen.
@@ -99,6 +111,11 @@ std::string format_duration(std::int64_t ms);
 std::string format_time(std::int64_t epoch_ms);
 // InputText over a std::string (grows as needed).
 bool input_text(const char* id, std::string& text, ImGuiInputTextFlags flags = 0);
+// The customer's country on a line drawn at `at` (its top-left; one text line high): the flag when ui.flags has
+// it (hovering shows the code), else the code in a thin box of box_col. Marks name + ".flag" or name + ".country"
+// with the code. Returns the x where the line goes on.
+float country_badge(ImDrawList* dl, UiState& ui, const std::string& country, ImVec2 at, ImU32 text_col,
+                    ImU32 box_col, const std::string& name);
 // "#rrggbb" -> colour (opaque); fallback when unreadable.
 ImU32 parse_color(const std::string& hex, ImU32 fallback);
 

@@ -1,3 +1,5 @@
+#include "console/automation.h"
+#include "console/flags.h"
 #include "console/icons.h"
 #include "console/theme.h"
 #include "console/views/views.h"
@@ -6,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <ctime>
+#include <imgui_internal.h>
 
 namespace sb::console::views {
 namespace {
@@ -109,6 +112,33 @@ bool input_text(const char* id, std::string& text, ImGuiInputTextFlags flags) {
     };
     return ImGui::InputText(id, text.data(), text.capacity() + 1, flags | ImGuiInputTextFlags_CallbackResize, grow,
                             &text);
+}
+
+float country_badge(ImDrawList* dl, UiState& ui, const std::string& country, ImVec2 at, ImU32 text_col,
+                    ImU32 box_col, const std::string& name) {
+    const float fh = ImGui::GetFontSize();
+    const FlagImage flag = ui.flags && flag_code(country) ? ui.flags->flag(country) : FlagImage{}; // never a path
+    if (flag.texture && flag.width > 0 && flag.height > 0) {
+        // 16x11 at the base font size, scaled with the text; framed, for white flags on light rows.
+        const float h = std::max(8.0f, std::round(fh * 0.75f));
+        const float w = std::round(h * static_cast<float>(flag.width) / static_cast<float>(flag.height));
+        const ImVec2 a(at.x, at.y + std::round((fh - h) * 0.5f)), b(a.x + w, a.y + h);
+        dl->AddImage(reinterpret_cast<ImTextureID>(flag.texture), a, b);
+        dl->AddRect(ImVec2(a.x - 1, a.y - 1), ImVec2(b.x + 1, b.y + 1), box_col);
+        automation::mark_rect(name + ".flag", a, b, country);
+        if (ImGui::IsWindowHovered() && ImGui::IsMouseHoveringRect(a, b)) {
+            ImGui::BeginTooltipEx(ImGuiTooltipFlags_OverridePrevious, ImGuiWindowFlags_None); // instead of the row's
+            ImGui::TextUnformatted(country.c_str());
+            automation::mark("country.tooltip", country);
+            ImGui::EndTooltip();
+        }
+        return b.x + 10.0f;
+    }
+    const ImVec2 sz = ImGui::CalcTextSize(country.c_str());
+    dl->AddRect(ImVec2(at.x - 3, at.y - 1), ImVec2(at.x + sz.x + 3, at.y + sz.y + 1), box_col, 3.0f);
+    dl->AddText(at, text_col, country.c_str());
+    automation::mark_rect(name + ".country", at, ImVec2(at.x + sz.x, at.y + sz.y), country);
+    return at.x + sz.x + 10.0f;
 }
 
 ImU32 parse_color(const std::string& hex, ImU32 fallback) {

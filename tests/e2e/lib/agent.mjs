@@ -5,14 +5,18 @@
 // it we use the 'ws' package that puppeteer-core already brings into node_modules (same API for what we use).
 // Waiting is always on received messages (waitFor with a predicate and a timeout), never on fixed sleeps.
 
-const WebSocketImpl = globalThis.WebSocket ?? (await import('ws')).WebSocket;
+const WsPackage = (await import('ws')).WebSocket;
+const WebSocketImpl = globalThis.WebSocket ?? WsPackage;
 
 export const DEFAULT_TIMEOUT = Number(process.env.E2E_TIMEOUT_MS) || 20_000;
 
 export class ProtocolClient {
-  constructor(url, label = 'client') {
+  // headers: extra HTTP headers on the WebSocket upgrade (e.g. X-Forwarded-For, as a reverse proxy adds); only
+  // the 'ws' package can send them.
+  constructor(url, label = 'client', { headers } = {}) {
     this.url = url;
     this.label = label;
+    this.headers = headers;
     this.messages = []; // every message received, in order
     this.sent = [];
     this.waiters = new Set();
@@ -26,7 +30,7 @@ export class ProtocolClient {
 
   open(timeout = DEFAULT_TIMEOUT) {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocketImpl(this.url);
+      const ws = this.headers ? new WsPackage(this.url, { headers: this.headers }) : new WebSocketImpl(this.url);
       this.ws = ws;
       const timer = setTimeout(() => reject(new Error(`${this.label}: no connection to ${this.url}`)), timeout);
       ws.onopen = () => { clearTimeout(timer); resolve(this); };
@@ -199,8 +203,10 @@ export class ScriptedAgent extends ProtocolClient {
 
 /** A bare visitor connection (for probing the server and for protocol checks). */
 export class ScriptedVisitor extends ProtocolClient {
-  static async start(serverUrl, hello = {}) {
-    const visitor = new ScriptedVisitor(ProtocolClient.wsUrl(serverUrl), 'visitor');
+  // options.headers: extra upgrade headers, e.g. {'X-Forwarded-For': '2.16.70.5'} for a server that trusts
+  // 127.0.0.1 as a proxy (geo.trusted_proxies): the visitor's country then comes from that address.
+  static async start(serverUrl, hello = {}, options = {}) {
+    const visitor = new ScriptedVisitor(ProtocolClient.wsUrl(serverUrl), 'visitor', options);
     await visitor.open();
     visitor.welcome = await visitor.command('visitor.hello', hello);
     return visitor;

@@ -1,11 +1,12 @@
 #include "console/platform/headless/headless.h"
 
 #include "console/automation.h"
-#include "console/theme.h"
 
 #include <cfloat>
+#include <cstdlib>
 #include <imgui.h>
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 namespace sb::console::headless {
 
@@ -20,7 +21,10 @@ Console::Console(float width, float height) : app(transport), context_(ImGui::Cr
     unsigned char* pixels = nullptr;
     int w = 0, h = 0;
     io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h); // builds the atlas; no texture is needed headless
-    ImGui::GetStyle() = theme::style(theme::Variant::light);
+    // The variant is the process's: each console starts light, or dark when SB_CONSOLE_THEME=dark (the view
+    // tests run again that way: tests/unit/console/CMakeLists.txt).
+    const char* variant = std::getenv("SB_CONSOLE_THEME");
+    app.load_theme(variant && std::string_view(variant) == "dark");
 }
 
 Console::~Console() { ImGui::DestroyContext(context_); }

@@ -6,6 +6,7 @@
 #include "console/platform/web/file_glue.h"
 #include "console/platform/web/keys.h"
 #include "console/platform/web/renderer_webgl2.h"
+#include "console/platform/web/web_flags.h"
 #include "console/platform/web/web_media.h"
 #include "console/platform/web/web_transport.h"
 #include "console/theme.h"
@@ -29,6 +30,7 @@ void sb_glue_announce(const char* text);
 void sb_glue_notify(const char* kind, const char* title, const char* body, int sound, int desktop);
 void sb_glue_save_settings(int sound, int desktop);
 void sb_glue_ask_permission();
+void sb_glue_save_theme(int dark);
 }
 
 namespace {
@@ -39,6 +41,7 @@ struct Console {
     std::unique_ptr<App> app;
     web::Renderer renderer;
     std::unique_ptr<web::WebMedia> media; // calls: the page's call engine and the videos' textures
+    std::unique_ptr<web::WebFlags> flags; // the customers' country flags, in textures
     float css_w = 800, css_h = 600, ratio = 1;
     bool fonts_dirty = true;
     bool ready = false;
@@ -46,7 +49,8 @@ struct Console {
     bool stopped = false; // unmounted: no more frames, no reconnects
     int frames_owed = 0;
     double last_frame_ms = 0;
-    std::string clipboard;
+    std::string clipboard; // ImGui's clipboard: the last text copied in the console, or pasted into it
+    int mods = 0;          // the modifier keys held, as sb_key last saw them
     std::string reply; // storage for strings returned to JS
     std::size_t announced_waiting = 0;              // for the screen reader mirror
     std::map<std::string, std::uint64_t> announced; // contact id -> last visitor message announced
@@ -179,7 +183,7 @@ EMSCRIPTEN_KEEPALIVE int sb_start(const char* server_url, const char* canvas_sel
         sb_glue_set_clipboard(text);
     };
     io.GetClipboardTextFn = [](void*) -> const char* { return console->clipboard.c_str(); };
-    ImGui::GetStyle() = theme::style(theme::Variant::light);
+    theme::apply(theme::Variant::light); // until the page restores the agent's choice (sb_set_theme)
     if (!console->renderer.init()) return 0;
 
     console->transport = std::make_unique<web::WebTransport>(server_url, &after_socket_event);
@@ -191,6 +195,9 @@ EMSCRIPTEN_KEEPALIVE int sb_start(const char* server_url, const char* canvas_sel
     });
     console->app->set_settings_saver([](const notify::Settings& st) { sb_glue_save_settings(st.sound ? 1 : 0, st.desktop ? 1 : 0); });
     console->app->set_permission_asker([] { sb_glue_ask_permission(); });
+    console->app->set_theme_saver([](bool dark) { sb_glue_save_theme(dark ? 1 : 0); });
+    console->flags = std::make_unique<web::WebFlags>(console->renderer);
+    console->app->ui().flags = console->flags.get();
     console->transport->attach(*console->app);
     web::attach_files(*console->app, &wake);
     console->media = std::make_unique<web::WebMedia>(console->renderer);
@@ -206,6 +213,28 @@ EMSCRIPTEN_KEEPALIVE void sb_set_notify(int sound, int desktop) {
     if (!console) return;
     console->app->load_settings(notify::Settings{sound != 0, desktop != 0});
     wake();
+}
+
+// The theme chosen in an earlier session (localStorage) or by the host page, restored right after sb_start.
+EMSCRIPTEN_KEEPALIVE void sb_set_theme(int dark) {
+    if (!console) return;
+    console->app->load_theme(dark != 0);
+    wake();
+}
+
+// The theme in use (the bridge's theme()): 1 dark, 0 light.
+EMSCRIPTEN_KEEPALIVE int sb_theme() { return theme::current() == theme::Variant::dark ? 1 : 0; }
+
+// A country flag asked for by the views (web_flags.cpp) loaded as an image: uploaded into a texture and drawn
+// from the next frame on. Or it cannot be had (no such file, not an image): the code stays as text.
+EMSCRIPTEN_KEEPALIVE void sb_flag_loaded(const char* code, int width, int height) {
+    if (!console || console->stopped) return;
+    if (console->flags->loaded(code, width, height)) wake();
+}
+
+EMSCRIPTEN_KEEPALIVE void sb_flag_missing(const char* code) {
+    if (!console || console->stopped) return;
+    console->flags->missing(code);
 }
 
 // document.visibilityState: a hidden page's panels are not in view.
@@ -242,7 +271,7 @@ EMSCRIPTEN_KEEPALIVE int sb_frame(double now_ms) {
     schedule_alerts();
     ImGui::Render();
     console->renderer.render(ImGui::GetDrawData(), static_cast<int>(console->css_w * console->ratio + 0.5f),
-                             static_cast<int>(console->css_h * console->ratio + 0.5f));
+                             static_cast<int>(console->css_h * console->ratio + 0.5f), theme::palette().backdrop);
     if (!console->ready) {
         console->ready = true;
         sb_glue_ready();
@@ -295,8 +324,9 @@ EMSCRIPTEN_KEEPALIVE int sb_key(const char* code, int down, int mods) {
     if (!console) return 0;
     ImGuiIO& io = ImGui::GetIO();
     const bool ctrl = mods & 1, shift = mods & 2, alt = mods & 4, meta = mods & 8;
+    console->mods = mods;
     const ImGuiKey key = web::key_from_code(code);
-    // Paste arrives as a browser 'paste' event with the text (sb_text); ImGui must not paste its own copy.
+    // Paste arrives as a browser 'paste' event with the text (sb_paste); ImGui must not paste its own copy.
     if ((ctrl || meta) && key == ImGuiKey_V) return 0;
     io.AddKeyEvent(ImGuiMod_Ctrl, ctrl);
     io.AddKeyEvent(ImGuiMod_Shift, shift);
@@ -339,6 +369,27 @@ EMSCRIPTEN_KEEPALIVE void sb_text(const char* utf8) {
     wake();
 }
 
+// Text pasted into the console: the hidden textarea's 'paste' event (Ctrl+V, Shift+Insert, the browser's menu).
+// ImGui pastes it itself, as one edit: the text becomes its clipboard and it sees Ctrl+V. (As typed characters it
+// would be lost: ImGui ignores characters while Ctrl is held, and it is held during Ctrl+V.)
+EMSCRIPTEN_KEEPALIVE void sb_paste(const char* utf8) {
+    if (!console || !utf8 || !*utf8) return;
+    console->clipboard = utf8;
+    ImGuiIO& io = ImGui::GetIO();
+    io.AddKeyEvent(ImGuiMod_Ctrl, true);
+    io.AddKeyEvent(ImGuiMod_Shift, false);
+    io.AddKeyEvent(ImGuiMod_Alt, false);
+    io.AddKeyEvent(ImGuiMod_Super, false);
+    io.AddKeyEvent(ImGuiKey_V, true);
+    io.AddKeyEvent(ImGuiKey_V, false);
+    // Back to the modifiers the agent holds.
+    io.AddKeyEvent(ImGuiMod_Ctrl, (console->mods & 1) != 0);
+    io.AddKeyEvent(ImGuiMod_Shift, (console->mods & 2) != 0);
+    io.AddKeyEvent(ImGuiMod_Alt, (console->mods & 4) != 0);
+    io.AddKeyEvent(ImGuiMod_Super, (console->mods & 8) != 0);
+    wake();
+}
+
 // The call engine's reports (web/switchboard.js, never from inside a glue call): a WebRTC message to relay,
 // connected, failed (reason: permission_denied, no_device, unsupported, network).
 EMSCRIPTEN_KEEPALIVE void sb_call_signal(const char* contact, const char* signal_json) {
@@ -377,6 +428,12 @@ EMSCRIPTEN_KEEPALIVE void sb_video_gone(const char* contact, int which) {
 EMSCRIPTEN_KEEPALIVE const char* sb_state_json() {
     if (!console) return "null";
     console->reply = to_json(console->app->state(), console->app->now_ms());
+    return console->reply.c_str();
+}
+
+EMSCRIPTEN_KEEPALIVE const char* sb_flags_json() {
+    if (!console) return "{}";
+    console->reply = console->flags->json();
     return console->reply.c_str();
 }
 

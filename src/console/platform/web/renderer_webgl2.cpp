@@ -110,10 +110,11 @@ void Renderer::delete_texture(GLuint texture) {
     if (texture) glDeleteTextures(1, &texture);
 }
 
-void Renderer::render(ImDrawData* data, int fb_width, int fb_height) {
+void Renderer::render(ImDrawData* data, int fb_width, int fb_height, ImU32 background) {
     glViewport(0, 0, fb_width, fb_height);
     glDisable(GL_SCISSOR_TEST);
-    glClearColor(0.925f, 0.925f, 0.922f, 1.0f);
+    const ImVec4 bg = ImGui::ColorConvertU32ToFloat4(background);
+    glClearColor(bg.x, bg.y, bg.z, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     if (!data || fb_width <= 0 || fb_height <= 0) return;
 

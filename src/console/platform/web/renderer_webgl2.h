@@ -10,7 +10,7 @@ class Renderer {
   public:
     bool init();                  // compiles the program; needs a current WebGL2 context
     void upload_fonts();          // (re)uploads the font atlas texture
-    void render(ImDrawData* data, int fb_width, int fb_height);
+    void render(ImDrawData* data, int fb_width, int fb_height, ImU32 background); // background: under every window
     // A texture for video frames (filled from JS with texImage2D from a <video>, see web/console-glue.js):
     // linear filtering and clamped edges, so frames of any size sample without mipmaps. Drawn with
     // ImGui::Image; render() binds every draw command's texture itself, whatever JS left bound.
