@@ -8,6 +8,7 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <limits>
 #include <exception>
 
 namespace sb::server {
@@ -94,6 +95,16 @@ std::string message_of(RouteError e) {
 
 std::optional<ContactType> type_of_media(const std::string& s) { return contact_type_from(s); }
 
+// Whether `now` differs from the record as its row was written only in how far the contact got: the last
+// event's seq and the last message's time (see ContactWrite::row).
+bool only_progress(const ContactRecord& now, const ContactRecord& written) {
+    ContactRecord masked = now;
+    masked.seq = written.seq;
+    masked.contact.seq = written.contact.seq;
+    masked.last_message = written.last_message;
+    return masked == written;
+}
+
 bool is_http_url(const std::string& url) {
     return url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0;
 }
@@ -147,8 +158,15 @@ void ContactHub::start() {
     std::set<std::string> holders;
     for (const auto& row : store_.open_contacts()) {
         ContactRecord rec = record_from_json(row.data);
+        // Events written without the row (ContactWrite::row): the row is right but for these two.
+        for (const auto& e : store_.events_after(row.id, rec.seq, std::numeric_limits<std::int32_t>::max())) {
+            rec.seq = e.seq;
+            if (e.kind == protocol::event_name(protocol::ev::Message{}) || e.kind == protocol::event_name(protocol::ev::File{}))
+                rec.last_message = from_epoch_ms(e.at);
+        }
         rec.contact.seq = rec.seq;
         const std::string id = rec.contact.id;
+        written_[id] = rec;
         if (rec.contact.state == ContactState::assigned && router_.agent(rec.contact.agent_id))
             holders.insert(rec.contact.agent_id);
         // Nobody is connected after a restart: every visitor counts as away until they say hello again.
@@ -167,6 +185,7 @@ void ContactHub::start() {
             visitor_contacts_[r.contact.visitor_id].erase(id);
             b.closed[id] = std::move(r);
             records_.erase(id);
+            written_.erase(id);
             continue;
         }
         if (it->second.contact.state == ContactState::assigned) schedule_idle(it->second);
@@ -884,6 +903,7 @@ void ContactHub::absorb(Batch& b, const std::vector<RouterEvent>& events, const 
                            b.closed[id] = std::move(r);
                            records_.erase(id);
                            cids_.erase(id);
+                           written_.erase(id);
                        },
                        [&](const auto&) {},
                    },
@@ -905,13 +925,25 @@ void ContactHub::commit(Batch& b) {
     writes.reserve(b.touched.size());
     for (const auto& id : b.touched) {
         const ContactRecord* r = nullptr;
-        if (auto it = records_.find(id); it != records_.end())
+        bool open = false;
+        if (auto it = records_.find(id); it != records_.end()) {
             r = &it->second;
-        else if (auto cl = b.closed.find(id); cl != b.closed.end())
+            open = true;
+        } else if (auto cl = b.closed.find(id); cl != b.closed.end()) {
             r = &cl->second;
+        }
         if (!r) continue;
         auto ev = b.events.find(id);
-        writes.push_back(ContactWrite{to_stored(*r), ev != b.events.end() ? std::move(ev->second) : std::vector<StoredEvent>{}});
+        ContactWrite w{{}, ev != b.events.end() ? std::move(ev->second) : std::vector<StoredEvent>{}};
+        auto last = open ? written_.find(id) : written_.end();
+        w.row = last == written_.end() || !only_progress(*r, last->second);
+        if (w.row) {
+            w.contact = to_stored(*r);
+            if (open) written_[id] = *r;
+        } else {
+            w.contact.id = id; // the row stays; the events say how far the contact got
+        }
+        writes.push_back(std::move(w));
     }
     for (auto& f : b.files) // a file's row goes in its contact's write, with its `file` event
         for (auto& w : writes)
@@ -948,6 +980,7 @@ void ContactHub::flush_commits() {
         store_.write_contacts(writes);
     } catch (const StoreError& e) {
         log_line(std::string("cannot store contact events: ") + e.what());
+        for (const auto& w : writes) written_.erase(w.contact.id); // their next write writes the row
         for (auto& b : group) {
             if (b.requester) error(b.requester, b.requester_cid, code::internal, "the server failed; the command was not applied");
             for (const auto& [login, change] : b.lists) unsent_lists_[login].then(change);

@@ -333,6 +333,10 @@ class ContactHub {
         std::unordered_map<std::string, std::uint64_t> seqs; // party key + '\n' + cid -> seq
     };
     std::unordered_map<std::string, CidLog> cids_;
+    // Each open contact's record as its store row was last written: a write that changes nothing else than
+    // seq and last_message leaves the row alone (ContactWrite::row), and a restore reads those two back from
+    // the events. Forgotten when a write fails, so the next one writes the row.
+    std::unordered_map<std::string, ContactRecord> written_;
     std::map<std::string, std::set<std::string>> visitor_contacts_; // visitor -> open contacts
     std::map<ConnectionId, VisitorSession> visitors_by_conn_;
     std::map<std::string, std::set<ConnectionId>> visitor_conns_;

@@ -359,8 +359,9 @@ class PostgresStore final : public Store {
         write("write_contacts", [&](pqxx::transaction_base& tx) {
             for (const auto& w : writes) {
                 const auto& c = w.contact;
-                tx.exec_prepared("upsert_contact", c.id, c.visitor_id, c.state, c.agent_id, c.created_at, to_db(c.seq),
-                                 c.data);
+                if (w.row)
+                    tx.exec_prepared("upsert_contact", c.id, c.visitor_id, c.state, c.agent_id, c.created_at,
+                                     to_db(c.seq), c.data);
                 for (const auto& e : w.events)
                     tx.exec_prepared("append_event", e.contact_id, to_db(e.seq), e.at, e.kind, e.party, e.cid, e.payload);
                 for (const auto& f : w.files)

@@ -464,10 +464,12 @@ class SqliteStore final : public Store {
                               "VALUES (?, ?, ?, ?, ?, ?, ?)");
             for (const auto& w : writes) {
                 const auto& c = w.contact;
-                up.reset();
-                up.bind(1, c.id).bind(2, c.visitor_id).bind(3, c.state).bind(4, c.agent_id).bind(5, c.created_at);
-                up.bind(6, static_cast<std::int64_t>(c.seq)).bind(7, c.data);
-                up.step();
+                if (w.row) {
+                    up.reset();
+                    up.bind(1, c.id).bind(2, c.visitor_id).bind(3, c.state).bind(4, c.agent_id).bind(5, c.created_at);
+                    up.bind(6, static_cast<std::int64_t>(c.seq)).bind(7, c.data);
+                    up.step();
+                }
                 for (const auto& e : w.events) {
                     ev.reset();
                     ev.bind(1, e.contact_id).bind(2, static_cast<std::int64_t>(e.seq)).bind(3, e.at).bind(4, e.kind);

@@ -139,6 +139,10 @@ struct ContactWrite {
     StoredContact contact;
     std::vector<StoredEvent> events;
     std::vector<StoredFile> files;
+    // false: write the events (and files) only. The contact's row then stays as last written but for its `seq`
+    // and `last_message`, which ContactHub reads back from the events after the row's seq when it restores
+    // the contact (a chat message changes only those two: its row is not rewritten with every message).
+    bool row = true;
 };
 
 class Store {

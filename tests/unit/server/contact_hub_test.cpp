@@ -805,6 +805,47 @@ TEST_F(ContactHubTest, RestartRestoresPendingAndAssignedContacts) {
     EXPECT_EQ(vb.last<protocol::Ack>().seq, 3u);
 }
 
+TEST_F(ContactHubTest, MessagesWrittenWithoutTheRowAreRestoredFromTheEvents) {
+    Conn& alice = agent("alice");
+    Conn& v = visitor();
+    auto identity = v.last<protocol::VisitorWelcome>().visitor;
+    auto held = ask(v);
+    take(alice, held);
+    const auto row_seq = store->find_contact(held)->seq;
+    later(20s);
+    send(v, protocol::ContactSend{"m1", held, "one"});
+    send(alice, protocol::ContactSend{"m2", held, "two"});
+    later(10s);
+    send(v, protocol::ContactSend{"m3", held, "three"}); // the last message: idle counts from here
+    const auto seq = v.events().back().seq;
+    EXPECT_EQ(store->find_contact(held)->seq, row_seq); // only the events were written
+    EXPECT_EQ(store->events_after(held, 0, 100).back().seq, seq);
+
+    open(); // a new server on the same database
+    Conn& back = connect();
+    send(back, protocol::AgentResume{"r", token("alice")});
+    send(back, protocol::ContactResume{"c", held, 0});
+    const auto s = back.last<protocol::ContactSnapshot>();
+    expect_no_gaps(s.events);
+    ASSERT_GE(s.events.size(), seq);
+    ASSERT_TRUE(is<ev::Message>(s.events[seq - 1]));
+    EXPECT_EQ(std::get<ev::Message>(s.events[seq - 1].body).text, "three");
+    EXPECT_EQ(s.events.size(), s.contact.seq); // then the restart's own events (the visitor's presence)
+    visitor("Maria", identity); // back too, so that nothing but the idle time is at work
+    back.clear();
+    auto idle_events = [&] {
+        std::vector<protocol::ContactEvent> out;
+        for (const auto& e : back.events())
+            if (is<ev::Idle>(e)) out.push_back(e);
+        return out;
+    };
+    later(59s); // the idle time (60 s) runs from the last message, "three", not from the assignment
+    EXPECT_TRUE(idle_events().empty());
+    later(1s);
+    ASSERT_EQ(idle_events().size(), 1u);
+    EXPECT_GT(idle_events()[0].seq, s.contact.seq); // numbered after the restored events
+}
+
 TEST_F(ContactHubTest, RestartGivesHoldersTheGracePeriod) {
     Conn& alice = agent("alice");
     Conn& v = visitor();
