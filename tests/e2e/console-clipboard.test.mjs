@@ -14,6 +14,7 @@ import { launch, newPage, browsersToTest } from './lib/browsers.mjs';
 import {
   state, waitForState, clickItem, typeInto, waitForTextFocus, press, chord, screenshot, saveArtifact,
   removeArtifacts,
+  saveFailureArtifacts, pageLog,
 } from './lib/console.mjs';
 import { loginReady, isolatedPage } from './lib/console-session.mjs';
 import { openDemo, openWidget, chooseType, fillForm, submitForm, waitForWidget } from './lib/widget.mjs';
@@ -114,13 +115,7 @@ for (const browserName of browsersToTest()) {
 }
 
 async function saveFailure(page, server, browserName) {
-  const saved = [];
-  try { saved.push(await screenshot(page, `${TEST}-failure`, browserName)); } catch {}
-  try {
-    const st = await state(page).catch((e) => `<state() failed: ${e.message}>`);
-    saved.push(await saveArtifact(`${TEST}-failure-${browserName}.log`,
-      `state: ${JSON.stringify(st, null, 2)}\n\npage log:\n${(page?.e2eLog || []).join('\n')}\n\n` +
-      `server:\n${server?.logs() ?? ''}`));
-  } catch {}
-  if (saved.length) console.error(`failure artifacts: ${saved.join(', ')}`);
+  await saveFailureArtifacts(TEST, browserName, page, {
+    state: () => state(page), 'page log': pageLog(page), server: server?.logs() ?? '',
+  });
 }

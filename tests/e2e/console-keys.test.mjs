@@ -10,6 +10,7 @@ import { launch, newPage, browsersToTest } from './lib/browsers.mjs';
 import {
   state, waitForState, waitForItem, waitForTextFocus, clickItem, press, chord, screenshot, saveArtifact,
   removeArtifacts,
+  saveFailureArtifacts, pageLog, received,
 } from './lib/console.mjs';
 import { ScriptedVisitor, waitForContactEvent } from './lib/agent.mjs';
 import { loginReady } from './lib/console-session.mjs';
@@ -123,14 +124,8 @@ for (const browserName of browsersToTest()) {
 }
 
 async function saveFailure(page, server, visitor, browserName) {
-  const saved = [];
-  try { saved.push(await screenshot(page, `${TEST}-failure`, browserName)); } catch {}
-  try {
-    const st = await state(page).catch((e) => `<state() failed: ${e.message}>`);
-    saved.push(await saveArtifact(`${TEST}-failure-${browserName}.log`,
-      `state: ${JSON.stringify(st, null, 2)}\n\npage log:\n${(page?.e2eLog || []).join('\n')}\n\n` +
-      `visitor received:\n${(visitor?.messages || []).map((m) => JSON.stringify(m)).join('\n')}\n\n` +
-      `server:\n${server?.logs() ?? ''}`));
-  } catch {}
-  if (saved.length) console.error(`failure artifacts: ${saved.join(', ')}`);
+  await saveFailureArtifacts(TEST, browserName, page, {
+    state: () => state(page), 'page log': pageLog(page), 'visitor received': received(visitor),
+    server: server?.logs() ?? '',
+  });
 }

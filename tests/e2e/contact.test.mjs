@@ -12,6 +12,7 @@ import { startServer, DEMO_CONFIG } from './lib/server.mjs';
 import { launch, newPage, browsersToTest } from './lib/browsers.mjs';
 import {
   state, waitForState, waitForItem, clickItem, typeInto, press, screenshot, saveArtifact, removeArtifacts,
+  saveFailureArtifacts, pageLog, received,
 } from './lib/console.mjs';
 import { ScriptedVisitor, waitForContactEvent } from './lib/agent.mjs';
 import { loginReady, hoverItem, isolatedPage } from './lib/console-session.mjs';
@@ -177,14 +178,8 @@ for (const browserName of browsersToTest()) {
 }
 
 async function saveFailure(page, server, visitor, browserName) {
-  const saved = [];
-  try { saved.push(await screenshot(page, `${TEST}-failure`, browserName)); } catch {}
-  try {
-    const st = await state(page).catch((e) => `<state() failed: ${e.message}>`);
-    saved.push(await saveArtifact(`${TEST}-failure-${browserName}.log`,
-      `state: ${JSON.stringify(st, null, 2)}\n\npage log:\n${(page?.e2eLog || []).join('\n')}\n\n` +
-      `visitor received:\n${(visitor?.messages || []).map((m) => JSON.stringify(m)).join('\n')}\n\n` +
-      `server:\n${server?.logs() ?? ''}`));
-  } catch {}
-  if (saved.length) console.error(`failure artifacts: ${saved.join(', ')}`);
+  await saveFailureArtifacts(TEST, browserName, page, {
+    state: () => state(page), 'page log': pageLog(page), 'visitor received': received(visitor),
+    server: server?.logs() ?? '',
+  });
 }

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startServer, DEMO_CONFIG } from './lib/server.mjs';
 import { launch, newPage, browsersToTest } from './lib/browsers.mjs';
-import { waitForState, clickItem, screenshot, saveArtifact, removeArtifacts, state } from './lib/console.mjs';
+import { waitForState, clickItem, screenshot, saveArtifact, removeArtifacts, state, saveFailureArtifacts, pageLog } from './lib/console.mjs';
 import { loginReady, isolatedPage } from './lib/console-session.mjs';
 import {
   openDemo, openWidget, chooseType, fillForm, submitForm, waitForWidget, waitForText, widgetState,
@@ -170,15 +170,8 @@ for (const browserName of browsersToTest()) {
 }
 
 async function saveFailure(page, vp, server, browserName) {
-  const saved = [];
-  try { saved.push(await screenshot(page, `${TEST}-failure`, browserName)); } catch {}
-  try {
-    const st = await state(page).catch((e) => `<state() failed: ${e.message}>`);
-    const ws = await widgetState(vp).catch((e) => `<widget state failed: ${e.message}>`);
-    saved.push(await saveArtifact(`${TEST}-failure-${browserName}.log`,
-      `console state: ${JSON.stringify(st, null, 2)}\n\nwidget state: ${JSON.stringify(ws, null, 2)}\n\n` +
-      `console log:\n${(page?.e2eLog || []).join('\n')}\n\nwidget log:\n${(vp?.e2eLog || []).join('\n')}\n\n` +
-      `server:\n${server?.logs() ?? ''}`));
-  } catch {}
-  if (saved.length) console.error(`failure artifacts: ${saved.join(', ')}`);
+  await saveFailureArtifacts(TEST, browserName, page, {
+    'console state': () => state(page), 'widget state': () => widgetState(vp),
+    'console log': pageLog(page), 'widget log': pageLog(vp), server: server?.logs() ?? '',
+  });
 }

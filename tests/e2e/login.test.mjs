@@ -8,6 +8,7 @@ import { launch, newPage, browsersToTest } from './lib/browsers.mjs';
 import {
   openConsole, state, waitForState, waitForItem, clickItem, typeInto, press, clearField, screenshot,
   saveArtifact, removeArtifacts,
+  saveFailureArtifacts, pageLog,
 } from './lib/console.mjs';
 
 const TEST = 'login';
@@ -82,7 +83,9 @@ for (const browserName of browsersToTest()) {
         await openConsole(page, server.url); // a reload: the session ends, the theme stays
         assert.equal(await theme(page), 'dark', 'the choice survives a reload');
       } catch (err) {
-        await saveFailureArtifacts(page, server, browserName);
+        await saveFailureArtifacts(TEST, browserName, page, {
+          state: () => state(page), 'page log': pageLog(page), server: server?.logs() ?? '',
+        });
         throw err;
       }
     });
@@ -94,14 +97,3 @@ function theme(page) {
   return page.evaluate(() => window.switchboard.theme());
 }
 
-async function saveFailureArtifacts(page, server, browserName) {
-  const saved = [];
-  try { saved.push(await screenshot(page, `${TEST}-failure`, browserName)); } catch {}
-  try {
-    const st = await state(page).catch((e) => `<state() failed: ${e.message}>`);
-    saved.push(await saveArtifact(`${TEST}-failure-${browserName}.log`,
-      `state: ${JSON.stringify(st, null, 2)}\n\npage log:\n${(page?.e2eLog || []).join('\n')}\n\n` +
-      `server:\n${server?.logs() ?? ''}`));
-  } catch {}
-  if (saved.length) console.error(`failure artifacts: ${saved.join(', ')}`);
-}

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import { startServer, DEMO_CONFIG } from './lib/server.mjs';
 import { launch, newPage, browsersToTest } from './lib/browsers.mjs';
-import { screenshot, saveArtifact, removeArtifacts } from './lib/console.mjs';
+import { screenshot, saveArtifact, removeArtifacts, saveFailureArtifacts, pageLog, received } from './lib/console.mjs';
 import { ScriptedAgent } from './lib/agent.mjs';
 import {
   openDemo, openWidget, chooseType, fillForm, formValues, submitForm, typeChat, waitForWidget, waitForText,
@@ -88,14 +88,8 @@ for (const browserName of browsersToTest().filter((b) => b === 'chromium')) {
 }
 
 async function saveFailure(page, server, agent, browserName) {
-  const saved = [];
-  try { saved.push(await screenshot(page, `${TEST}-failure`, browserName)); } catch {}
-  try {
-    const st = await widgetState(page).catch((e) => `<state() failed: ${e.message}>`);
-    saved.push(await saveArtifact(`${TEST}-failure-${browserName}.log`,
-      `widget state: ${JSON.stringify(st, null, 2)}\n\npage log:\n${(page?.e2eLog || []).join('\n')}\n\n` +
-      `agent received:\n${(agent?.messages || []).map((m) => JSON.stringify(m)).join('\n')}\n\n` +
-      `server:\n${server?.logs() ?? ''}`));
-  } catch {}
-  if (saved.length) console.error(`failure artifacts: ${saved.join(', ')}`);
+  await saveFailureArtifacts(TEST, browserName, page, {
+    'widget state': () => widgetState(page), 'page log': pageLog(page), 'agent received': received(agent),
+    server: server?.logs() ?? '',
+  });
 }

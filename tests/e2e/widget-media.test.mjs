@@ -13,7 +13,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './lib/server.mjs';
 import { launch, newPage, browsersToTest } from './lib/browsers.mjs';
-import { screenshot, saveArtifact, removeArtifacts } from './lib/console.mjs';
+import { screenshot, saveArtifact, removeArtifacts, saveFailureArtifacts, pageLog, received } from './lib/console.mjs';
 import { ScriptedAgent, waitForContactEvent } from './lib/agent.mjs';
 import { CallAgent } from './lib/call-agent.mjs';
 import {
@@ -336,18 +336,12 @@ for (const browserName of browsersToTest()) {
 }
 
 async function saveFailure(pages, server, agent, browserName, step) {
-  const saved = [];
-  try { saved.push(await screenshot(pages[0], `${TEST}-failure`, browserName)); } catch {}
-  try {
-    const states = [];
-    for (const p of pages) {
-      states.push(await p.evaluate(() => window.SwitchboardWidget?.state?.() ?? null).catch((e) => `<${e.message}>`));
-    }
-    saved.push(await saveArtifact(`${TEST}-failure-${browserName}.log`,
-      `step: ${step}\nwidget states: ${JSON.stringify(states, null, 2)}\n\n` +
-      pages.map((p, i) => `page ${i} log:\n${(p?.e2eLog || []).join('\n')}`).join('\n\n') +
-      `\n\nscripted agent received:\n${(agent?.messages || []).map((m) => JSON.stringify(m)).join('\n')}\n\n` +
-      `server:\n${server?.logs() ?? ''}`));
-  } catch {}
-  if (saved.length) console.error(`failure artifacts: ${saved.join(', ')}`);
+  const sections = { step };
+  pages.forEach((p, i) => {
+    sections[`page ${i} widget state`] = () => p.evaluate(() => window.SwitchboardWidget?.state?.() ?? null);
+    sections[`page ${i} log`] = pageLog(p);
+  });
+  sections['scripted agent received'] = received(agent);
+  sections.server = server?.logs() ?? '';
+  await saveFailureArtifacts(TEST, browserName, pages[0], sections);
 }

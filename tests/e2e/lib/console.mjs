@@ -207,6 +207,31 @@ export async function saveArtifact(name, text) {
   return file;
 }
 
+/**
+ * What a failed test leaves to look at: a screenshot of `page` and test-artifacts/e2e/<test>-failure-<browser>.log
+ * with the given sections in order. A section's value is a string, an object (written as JSON) or a function
+ * returning either (awaited; if it throws, its error is written instead).
+ */
+export async function saveFailureArtifacts(test, browserName, page, sections) {
+  const saved = [];
+  try { saved.push(await screenshot(page, `${test}-failure`, browserName)); } catch {}
+  try {
+    const parts = [];
+    for (const [title, value] of Object.entries(sections)) {
+      let v;
+      try { v = typeof value === 'function' ? await value() : value; } catch (e) { v = `<${title} failed: ${e.message}>`; }
+      parts.push(`${title}:\n${typeof v === 'string' ? v : JSON.stringify(v, null, 2)}`);
+    }
+    saved.push(await saveArtifact(`${test}-failure-${browserName}.log`, parts.join('\n\n')));
+  } catch {}
+  if (saved.length) console.error(`failure artifacts: ${saved.join(', ')}`);
+}
+
+/** A page's console log, as saveFailureArtifacts writes it. */
+export const pageLog = (page) => (page?.e2eLog || []).join('\n');
+/** The frames a scripted client (lib/agent.mjs) received, one JSON per line. */
+export const received = (client) => (client?.messages || []).map((m) => JSON.stringify(m)).join('\n');
+
 function describeLog(page) {
   const log = page && page.e2eLog;
   if (!log || !log.length) return '';

@@ -25,6 +25,20 @@ inline protocol::ContactView pending(std::string id, std::int64_t created, std::
     return c;
 }
 
+// `id` as Alice holds it, assigned at T0, chat active, its last event `seq`.
+inline protocol::ContactView assigned(std::string id, std::uint64_t seq) {
+    protocol::ContactView c;
+    c.id = std::move(id);
+    c.state = ContactState::assigned;
+    c.service = protocol::ServiceRef{"sales", "Sales", "en"};
+    c.customer = protocol::Customer{"Maria", "IT", false};
+    c.created_at = T0;
+    c.agent = protocol::Ref{"alice", "Alice Rossi"};
+    c.channels[Channel::chat] = ChannelState::active;
+    c.seq = seq;
+    return c;
+}
+
 inline protocol::ServiceInfo sales() {
     return protocol::ServiceInfo{
         "sales", "Sales", "en", "#2e86de", {{"#2e86de", "General inquiry"}}, {ContactType::chat}};

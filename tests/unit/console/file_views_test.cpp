@@ -2,6 +2,7 @@
 // limits then sent, the upload's line shows progress, Cancel, or why it failed, and a file in the transcript
 // opens its download link when clicked.
 #include "console/platform/headless/headless.h"
+#include "console_fixtures.h"
 #include "protocol/codec.h"
 
 #include <gtest/gtest.h>
@@ -11,7 +12,9 @@ using namespace sb::console;
 using namespace sb::protocol;
 
 namespace {
-constexpr std::int64_t T0 = 1'764'000'000'000;
+using fixtures::T0;
+using fixtures::assigned;
+using fixtures::feed;
 
 struct RecordingUploader final : FileUploader {
     void pick(const std::string& contact) override { picked.push_back(contact); }
@@ -20,24 +23,6 @@ struct RecordingUploader final : FileUploader {
     std::vector<std::string> picked, cancelled;
     std::vector<std::pair<std::string, std::string>> uploads;
 };
-
-ContactView assigned(std::string id, std::uint64_t seq) {
-    ContactView c;
-    c.id = std::move(id);
-    c.state = ContactState::assigned;
-    c.service = ServiceRef{"sales", "Sales", "en"};
-    c.customer = Customer{"Maria", "IT", false};
-    c.created_at = T0;
-    c.agent = Ref{"alice", "Alice Rossi"};
-    c.channels[Channel::chat] = ChannelState::active;
-    c.seq = seq;
-    return c;
-}
-
-void feed(headless::Console& c, ServerMessage m) {
-    c.app.on_message(encode(m));
-    c.frames(2);
-}
 
 // Alice logged in (files up to 1000 bytes of text or images) and holding k-1.
 void holding(headless::Console& c, RecordingUploader& up) {

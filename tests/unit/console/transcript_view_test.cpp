@@ -2,6 +2,7 @@
 // the first message, new messages are followed from the bottom and not otherwise, links and files far down take
 // their clicks, and the heights measured without drawing are those drawn.
 #include "console/platform/headless/headless.h"
+#include "console_fixtures.h"
 #include "protocol/codec.h"
 
 #include <gtest/gtest.h>
@@ -12,7 +13,9 @@ using namespace sb::console;
 using namespace sb::protocol;
 
 namespace {
-constexpr std::int64_t T0 = 1'764'000'000'000;
+using fixtures::T0;
+using fixtures::assigned;
+using fixtures::feed;
 const std::string id = "k-1";
 
 const char* const sentences[] = {
@@ -22,24 +25,6 @@ const char* const sentences[] = {
     "se è partito dal magazzino e quando posso aspettarmelo?",
     "Grazie!\nA presto.",
 };
-
-ContactView assigned(std::uint64_t seq) {
-    ContactView c;
-    c.id = id;
-    c.state = ContactState::assigned;
-    c.service = ServiceRef{"sales", "Sales", "en"};
-    c.customer = Customer{"Maria", "IT", false};
-    c.created_at = T0;
-    c.agent = Ref{"alice", "Alice Rossi"};
-    c.channels[Channel::chat] = ChannelState::active;
-    c.seq = seq;
-    return c;
-}
-
-void feed(headless::Console& c, ServerMessage m) {
-    c.app.on_message(encode(m));
-    c.frames(2);
-}
 
 ContactEvent message(std::uint64_t seq, Party from = Party::visitor) {
     return ContactEvent{id, seq, T0 + static_cast<std::int64_t>(seq) * 1000, "",
@@ -61,7 +46,7 @@ void holding(headless::Console& c, int messages, std::map<std::uint64_t, Contact
         events.push_back(e != extra.end() ? e->second : message(seq, i % 3 == 1 ? Party::agent : Party::visitor));
     }
     events.push_back(ContactEvent{id, seq, T0, "", ev::Read{Party::agent, seq - 1}});
-    feed(c, ContactSnapshot{"c2", T0, assigned(seq), events});
+    feed(c, ContactSnapshot{"c2", T0, assigned(id, seq), events});
     ASSERT_EQ(c.app.state().expanded, id);
 }
 
@@ -224,7 +209,7 @@ TEST(Transcript, TheUnreadMarkerShowsInALongTranscript) {
     headless::Console c;
     holding(c, 1000); // seq 2 to 1001, read
     // Another panel opens, 500 visitor messages arrive in k-1's collapsed panel, then the agent opens it again.
-    ContactView other = assigned(2);
+    ContactView other = assigned(id, 2);
     other.id = "k-2";
     feed(c, ContactSnapshot{"c3", T0, other, {ContactEvent{"k-2", 1, T0, "", ev::Assigned{{"alice", "Alice Rossi"}, {}}}}});
     ASSERT_EQ(c.app.state().expanded, "k-2");
