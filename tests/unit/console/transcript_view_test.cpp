@@ -134,6 +134,18 @@ TEST(Transcript, ANewMessageIsFollowedFromTheBottomOnly) {
     EXPECT_TRUE(c.drawn(entry(2006)));
 }
 
+TEST(Transcript, APanelOpenedAgainShowsTheMessagesThatCameWhileItWasClosed) {
+    headless::Console c;
+    holding(c, 200); // seq 2 to 201, read up to 202; open at the bottom
+    ASSERT_TRUE(c.click("panel.k-1.header"));
+    ASSERT_EQ(c.app.state().expanded, "");
+    for (std::uint64_t s = 203; s <= 262; ++s) feed(c, ContactEventMsg{message(s)}); // more than a screenful
+    ASSERT_TRUE(c.click("panel.k-1.header"));
+    ASSERT_EQ(c.app.state().expanded, id);
+    c.frames(2);
+    EXPECT_TRUE(c.drawn(entry(262))) << "the newest message";
+}
+
 TEST(Transcript, LinksFilesAndTranslationsFarDownTakeTheirClicks) {
     headless::Console c;
     ContactEvent translated = message(1200);
