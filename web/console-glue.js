@@ -28,6 +28,10 @@ mergeInto(LibraryManager.library, {
   sb_glue_ask_permission: function () {
     Module.sbHost.askPermission();
   },
+  // The emoji font, fetched the first time a text needs it (console/fonts.h); it comes back through sb_add_font.
+  sb_glue_load_emoji_font: function () {
+    Module.sbHost.loadEmojiFont();
+  },
   sb_glue_save_theme: function (dark) {
     Module.sbHost.saveTheme(!!dark);
   },

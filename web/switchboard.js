@@ -6,7 +6,7 @@
 //   instance.alerts ({sound, desktop, last}: the notifications this page performed),
 //   instance.calls() (the calls running here: frames drawn, video sizes), instance.callStats(contact),
 //   instance.frames() (console frames drawn and their times in sb_frame), instance.theme() ('light' | 'dark'),
-//   instance.flags() (the country flags the console asked for, by code).
+//   instance.flags() (the country flags the console asked for, by code), instance.hasGlyph(codepoint).
 // Calls use the shared call engine web/media/call.js (window.SwitchboardCall), loaded by mount().
 (function () {
   'use strict';
@@ -383,6 +383,16 @@
         saveTheme(dark);
       },
       loadFlag(code) { loadFlag(code); },
+      // Emoji (monochrome, Symbola) for texts that have some: most agents never download them.
+      loadEmojiFont() {
+        fetchBytes(assets + 'emoji.ttf').then((bytes) => {
+          if (!Module || Module.sbStopped) return;
+          const p = Module._malloc(bytes.length);
+          Module.HEAPU8.set(bytes, p);
+          Module._sb_add_font(2, p, bytes.length);
+          Module._free(p);
+        }).catch((e) => console.warn(`switchboard: no emoji font (${e.message}); emoji show as "?"`));
+      },
       flagImage(code) { return flagImages.get(code) || null; },
       // Called while handling a click or key of the agent (a user gesture), as browsers require.
       askPermission() {
@@ -504,6 +514,10 @@
       // The theme in use: 'light' or 'dark' (null before the console started).
       theme() {
         return Module && !Module.sbStopped ? (Module._sb_theme() ? 'dark' : 'light') : null;
+      },
+      // Whether the console's font can draw a code point (e.g. 0x1F642 once the emoji font has come).
+      hasGlyph(codepoint) {
+        return Module && !Module.sbStopped ? Module._sb_has_glyph(codepoint) === 1 : false;
       },
       // The country flags the console asked for, by lower-case code: {state: 'loading' | 'ready' | 'missing'},
       // with {texture, width, height} once ready (the GL texture the console draws it from).

@@ -110,10 +110,13 @@ for (const browserName of browsersToTest()) {
         await waitForContactEvent(visitor, id, (e) => e.event === 'assigned' && e.agent?.id === 'alice');
         await waitForState(other.page, (s) => s.waiting.count === 0 && s.contacts.length === 0);
 
-        // Visitor -> agent (UTF-8), read by the agent because the panel is open.
+        // Visitor -> agent (UTF-8), read by the agent because the panel is open. The emoji font comes only now,
+        // with the first text that has an emoji.
+        assert.equal(await page.evaluate(() => window.switchboard.hasGlyph(0x1F600)), false, 'no emoji font before');
         await visitor.command('contact.send', { contact: id, text: 'Hello, I need help with my order 😀' });
         await waitForState(page, (s) => s.contacts.length === 1 &&
           s.contacts[0].recent.some((m) => m.from === 'visitor' && m.text === 'Hello, I need help with my order 😀'));
+        await page.waitForFunction(() => window.switchboard.hasGlyph(0x1F600), { timeout: 20_000 });
         await waitForContactEvent(visitor, id, (e) => e.event === 'read' && e.from === 'agent');
         await waitForState(page, (s) => s.contacts[0].unread === 0);
 

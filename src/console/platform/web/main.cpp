@@ -30,6 +30,7 @@ void sb_glue_announce(const char* text);
 void sb_glue_notify(const char* kind, const char* title, const char* body, int sound, int desktop);
 void sb_glue_save_settings(int sound, int desktop);
 void sb_glue_ask_permission();
+void sb_glue_load_emoji_font();
 void sb_glue_save_theme(int dark);
 }
 
@@ -146,8 +147,10 @@ void after_socket_event() {
 
 extern "C" {
 
+// kind: 0 text, 1 icons, 2 emoji (fetched when fonts::emoji_font_wanted says so).
 EMSCRIPTEN_KEEPALIVE void sb_add_font(int kind, const unsigned char* data, int size) {
-    fonts::set_data(kind == 0 ? fonts::Kind::text : fonts::Kind::icons,
+    if (kind < 0 || kind > 2) return;
+    fonts::set_data(kind == 0 ? fonts::Kind::text : kind == 1 ? fonts::Kind::icons : fonts::Kind::emoji,
                     std::vector<unsigned char>(data, data + size));
     if (console) {
         console->fonts_dirty = true;
@@ -363,8 +366,15 @@ EMSCRIPTEN_KEEPALIVE int sb_key(const char* code, int down, int mods) {
     }
 }
 
+// Whether the console's font has a glyph for a code point (the bridge's hasGlyph()).
+EMSCRIPTEN_KEEPALIVE int sb_has_glyph(unsigned codepoint) {
+    ImFont* font = ImGui::GetIO().Fonts->Fonts.empty() ? nullptr : ImGui::GetIO().Fonts->Fonts[0];
+    return font && font->FindGlyphNoFallback(static_cast<ImWchar>(codepoint)) ? 1 : 0;
+}
+
 EMSCRIPTEN_KEEPALIVE void sb_text(const char* utf8) {
     if (!console) return;
+    if (fonts::emoji_font_wanted(utf8)) sb_glue_load_emoji_font();
     ImGui::GetIO().AddInputCharactersUTF8(utf8);
     wake();
 }
@@ -373,6 +383,7 @@ EMSCRIPTEN_KEEPALIVE void sb_text(const char* utf8) {
 // ImGui pastes it itself, as one edit: the text becomes its clipboard and it sees Ctrl+V. (As typed characters it
 // would be lost: ImGui ignores characters while Ctrl is held, and it is held during Ctrl+V.)
 EMSCRIPTEN_KEEPALIVE void sb_paste(const char* utf8) {
+    if (fonts::emoji_font_wanted(utf8)) sb_glue_load_emoji_font();
     if (!console || !utf8 || !*utf8) return;
     console->clipboard = utf8;
     ImGuiIO& io = ImGui::GetIO();

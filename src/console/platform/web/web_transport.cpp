@@ -1,5 +1,9 @@
 #include "console/platform/web/web_transport.h"
 
+#include "console/fonts.h"
+
+extern "C" void sb_glue_load_emoji_font(); // web/console-glue.js
+
 namespace sb::console::web {
 
 void WebTransport::connect() {
@@ -51,7 +55,9 @@ EM_BOOL WebTransport::message(int, const EmscriptenWebSocketMessageEvent* e, voi
     auto* t = static_cast<WebTransport*>(self);
     if (e->isText && e->numBytes > 0 && t->app_) {
         // Text frames arrive NUL-terminated; numBytes counts the terminator.
-        t->app_->on_message(std::string_view(reinterpret_cast<const char*>(e->data), e->numBytes - 1));
+        const std::string_view text(reinterpret_cast<const char*>(e->data), e->numBytes - 1);
+        if (fonts::emoji_font_wanted(text)) sb_glue_load_emoji_font(); // comes back through sb_add_font
+        t->app_->on_message(text);
     }
     t->on_event_();
     return EM_TRUE;
