@@ -4,7 +4,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './lib/server.mjs';
 import { launch, newPage, browsersToTest } from './lib/browsers.mjs';
-import { waitForState, clickItem, typeInto, press, screenshot, saveArtifact } from './lib/console.mjs';
+import { waitForState, waitForItem, clickItem, typeInto, press, screenshot, saveArtifact } from './lib/console.mjs';
 
 const TEST = 'embedding';
 
@@ -65,7 +65,7 @@ for (const browserName of browsersToTest()) {
       await logIn(page, 'alice', 'alice-demo', 'Alice Rossi');
 
       // The status switch is right-aligned: when the host element narrows, the console follows it.
-      const before = await page.evaluate(() => window.switchboard.locate('status.toggle'));
+      const before = await waitForItem(page, 'status.toggle'); // drawn on a frame after the login's state
       const host = await page.evaluate(() => document.getElementById('agent-console').getBoundingClientRect().right);
       assert.ok(before.x + before.w <= host, 'the console draws inside its element');
       await page.evaluate(() => { document.getElementById('agent-console').style.width = '640px'; });
