@@ -8,6 +8,7 @@
 #include "server/store/sqlite_store.h"
 
 #include "temp_dir.h"
+#include "received.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -39,21 +40,9 @@ const std::string config_text = std::string(R"({
     {"login": "bruno", "name": "Bruno Bianchi", "password_hash": "HASH", "tags": ["support"], "capacity": 2}]
 })");
 
-struct Conn {
+struct Conn : sb::test::Received {
     ConnectionId id = 0;
-    std::vector<protocol::ServerMessage> got;
     bool closed = false;
-    template <class T> std::vector<T> all() const {
-        std::vector<T> out;
-        for (const auto& m : got)
-            if (auto* x = std::get_if<T>(&m)) out.push_back(*x);
-        return out;
-    }
-    template <class T> T last() const {
-        auto v = all<T>();
-        EXPECT_FALSE(v.empty()) << "no message of the expected type among " << got.size();
-        return v.empty() ? T{} : v.back();
-    }
 };
 
 struct Reply {

@@ -10,6 +10,7 @@
 #include "server/store/sqlite_store.h"
 
 #include "temp_dir.h"
+#include "received.h"
 
 #include <gtest/gtest.h>
 
@@ -37,9 +38,8 @@ bool waits_before(const protocol::ContactView& a, const protocol::ContactView& b
 
 // One fake connection: everything the hub sent it, decoded, and the waiting list as a client keeps it (the last
 // queue.waiting with every later queue.changed applied), which clear() keeps.
-struct Conn {
+struct Conn : sb::test::Received {
     ConnectionId id = 0;
-    std::vector<protocol::ServerMessage> got;
     std::vector<protocol::ContactView> list;
 
     void receive(protocol::ServerMessage m) {
@@ -62,23 +62,6 @@ struct Conn {
         got.push_back(std::move(m));
     }
 
-    template <class T> std::vector<T> all() const {
-        std::vector<T> out;
-        for (const auto& m : got)
-            if (auto* x = std::get_if<T>(&m)) out.push_back(*x);
-        return out;
-    }
-    template <class T> T last() const {
-        auto v = all<T>();
-        EXPECT_FALSE(v.empty()) << "no message of the expected type; got " << got.size() << " messages";
-        return v.empty() ? T{} : v.back();
-    }
-    template <class T> bool has() const { return !all<T>().empty(); }
-    std::vector<protocol::ContactEvent> events() const {
-        std::vector<protocol::ContactEvent> out;
-        for (const auto& e : all<protocol::ContactEventMsg>()) out.push_back(e.event);
-        return out;
-    }
     std::vector<std::string> waiting_ids() const { // the list as the client has it now
         std::vector<std::string> ids;
         for (const auto& c : list) ids.push_back(c.id);
@@ -87,7 +70,6 @@ struct Conn {
     // Whether a queue.waiting or queue.changed came (since the last clear()).
     bool has_queue() const { return has<protocol::QueueWaiting>() || has<protocol::QueueChanged>(); }
     std::size_t full_lists() const { return all<protocol::QueueWaiting>().size(); }
-    void clear() { got.clear(); }
 };
 
 template <class T> bool is(const protocol::ContactEvent& e) { return std::holds_alternative<T>(e.body); }

@@ -8,6 +8,7 @@
 #include "server/store/sqlite_store.h"
 
 #include "temp_dir.h"
+#include "received.h"
 
 #include <gtest/gtest.h>
 
@@ -54,25 +55,8 @@ class FakeTranslator final : public translate::Translator {
     }
 };
 
-struct Conn {
+struct Conn : sb::test::Received {
     ConnectionId id = 0;
-    std::vector<protocol::ServerMessage> got;
-    template <class T> std::vector<T> all() const {
-        std::vector<T> out;
-        for (const auto& m : got)
-            if (auto* x = std::get_if<T>(&m)) out.push_back(*x);
-        return out;
-    }
-    template <class T> T last() const {
-        auto v = all<T>();
-        EXPECT_FALSE(v.empty()) << "no message of the expected type; got " << got.size() << " messages";
-        return v.empty() ? T{} : v.back();
-    }
-    std::vector<protocol::ContactEvent> events() const {
-        std::vector<protocol::ContactEvent> out;
-        for (const auto& e : all<protocol::ContactEventMsg>()) out.push_back(e.event);
-        return out;
-    }
     // The chat messages received, in order.
     std::vector<ev::Message> messages() const {
         std::vector<ev::Message> out;
@@ -80,7 +64,6 @@ struct Conn {
             if (auto* m = std::get_if<ev::Message>(&e.body)) out.push_back(*m);
         return out;
     }
-    void clear() { got.clear(); }
 };
 
 const char* config_text = R"({

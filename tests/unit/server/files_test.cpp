@@ -9,6 +9,7 @@
 #include "server/store/sqlite_store.h"
 
 #include "temp_dir.h"
+#include "received.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -37,20 +38,13 @@ const char* config_text = R"({
 })";
 
 // A fake connection: what the hubs sent it, decoded.
-struct Conn {
+struct Conn : sb::test::Received {
     ConnectionId id = 0;
-    std::vector<protocol::ServerMessage> got;
-    template <class T> std::vector<T> all() const {
-        std::vector<T> out;
-        for (const auto& m : got)
-            if (auto* x = std::get_if<T>(&m)) out.push_back(*x);
-        return out;
-    }
     // The file events this connection received (live).
     std::vector<protocol::ContactEvent> files() const {
         std::vector<protocol::ContactEvent> out;
-        for (const auto& m : all<protocol::ContactEventMsg>())
-            if (std::holds_alternative<ev::File>(m.event.body)) out.push_back(m.event);
+        for (const auto& e : events())
+            if (std::holds_alternative<ev::File>(e.body)) out.push_back(e);
         return out;
     }
 };
