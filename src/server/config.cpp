@@ -355,7 +355,7 @@ bool is_mime_type(const std::string& s) {
 }
 
 FilesConfig read_files(const Object& o) {
-    o.allow_only({"max_bytes", "types", "dir"});
+    o.allow_only({"max_bytes", "types", "dir", "retention_days"});
     FilesConfig f;
     f.max_bytes = static_cast<std::size_t>(o.integer_or("max_bytes", static_cast<long long>(f.max_bytes), 1,
                                                         1024LL * 1024 * 1024, "an integer from 1 to 1073741824"));
@@ -369,6 +369,8 @@ FilesConfig read_files(const Object& o) {
     }
     no_duplicates(f.types, o.field("types"));
     f.dir = o.string_or("dir", f.dir, 4096);
+    f.retention_days = static_cast<int>(
+        o.integer_or("retention_days", f.retention_days, 0, 36500, "an integer from 0 (keep forever) to 36500"));
     return f;
 }
 

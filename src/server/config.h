@@ -83,6 +83,7 @@ struct FilesConfig {
         "application/vnd.oasis.opendocument.text", "application/vnd.oasis.opendocument.spreadsheet",
         "application/vnd.oasis.opendocument.presentation", "application/zip", "application/x-zip-compressed"};
     std::string dir = "var/files"; // relative to the working directory, like storage.path
+    int retention_days = 0;        // a closed contact's files are deleted this long after it closed; 0: never
 };
 
 // Automatic translation of chat messages (docs/admin.md, "translation"), with Apertium.

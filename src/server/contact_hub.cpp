@@ -167,6 +167,8 @@ void ContactHub::start() {
         rec.contact.seq = rec.seq;
         const std::string id = rec.contact.id;
         written_[id] = rec;
+        auto& log = cids_[id];
+        for (const auto& c : store_.commands(id)) log.seqs.emplace(c.party + '\n' + c.cid, c.seq);
         if (rec.contact.state == ContactState::assigned && router_.agent(rec.contact.agent_id))
             holders.insert(rec.contact.agent_id);
         // Nobody is connected after a restart: every visitor counts as away until they say hello again.
@@ -186,6 +188,7 @@ void ContactHub::start() {
             b.closed[id] = std::move(r);
             records_.erase(id);
             written_.erase(id);
+            cids_.erase(id);
             continue;
         }
         if (it->second.contact.state == ContactState::assigned) schedule_idle(it->second);
@@ -519,7 +522,6 @@ void ContactHub::request(ConnectionId conn, const protocol::ContactRequestMsg& x
     rec.callback = x.callback;
     rec.weblead = x.weblead;
     records_.emplace(res.contact_id, std::move(rec));
-    cids_[res.contact_id].complete = true; // no event of it is stored yet
     visitor_contacts_[s.visitor_id].insert(res.contact_id);
     const Actor who{false, s.visitor_id};
     absorb(b, res.events, res.contact_id, &who, x.cid);
@@ -591,13 +593,10 @@ bool ContactHub::replayed(ConnectionId conn, const Actor& who, const std::string
                         return true;
                     }
     auto log = cids_.find(contact);
-    std::optional<std::uint64_t> seq;
-    if (log != cids_.end()) {
-        if (auto it = log->second.seqs.find(who.key() + '\n' + cid); it != log->second.seqs.end()) seq = it->second;
-    }
-    if (!seq && (log == cids_.end() || !log->second.complete)) seq = store_.find_cid(contact, who.key(), cid);
-    if (!seq) return false;
-    send(conn, protocol::Ack{cid, contact, *seq});
+    if (log == cids_.end()) return false;
+    auto it = log->second.seqs.find(who.key() + '\n' + cid);
+    if (it == log->second.seqs.end()) return false;
+    send(conn, protocol::Ack{cid, contact, it->second});
     return true;
 }
 

@@ -325,11 +325,9 @@ class ContactHub {
     std::shared_ptr<int> alive_ = std::make_shared<int>(0);      // translator answers after the hub do nothing
 
     std::map<std::string, ContactRecord> records_;                 // open contacts
-    // Client ids of the commands applied on each open contact, so that a retry is answered without a store
-    // read. `complete` when the log holds every cid of the contact (created by this process); a contact
-    // restored at start asks the store for the cids it does not find here.
+    // Client ids of the commands applied on each open contact, so that a retry is answered and applied once
+    // without a store read; a contact restored at start reads its own from the store (Store::commands).
     struct CidLog {
-        bool complete = false;
         std::unordered_map<std::string, std::uint64_t> seqs; // party key + '\n' + cid -> seq
     };
     std::unordered_map<std::string, CidLog> cids_;

@@ -375,6 +375,9 @@ Expected<Files::Download, FileRefusal> Files::download(std::string_view id, std:
         if (auto expected = link_key(row->secret, row->id, party); expected && same(*expected, std::string(key)))
             allowed = true;
     if (!allowed) return unexpected(forbidden);
+    if (row->expired_at != 0) // files.retention_days: the bytes went, the row and the transcript's event stay
+        return unexpected(refusal(410, "file_expired", "the file was deleted: files are kept for a limited time "
+                                                       "after their contact closes"));
     Download d{std::filesystem::path(config_.dir) / row->id, row->name, row->type, row->size};
     std::error_code ec;
     if (!std::filesystem::is_regular_file(d.path, ec)) return unexpected(refusal(404, "not_found", "the file is gone"));

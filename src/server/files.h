@@ -69,7 +69,8 @@ class Files {
         std::string type;
         std::uint64_t size = 0;
     };
-    // GET /files/<id>/<name>?key=<key>: 404 for an unknown file, 403 for a key that is not a party's.
+    // GET /files/<id>/<name>?key=<key>: 404 for an unknown file, 403 for a key that is not a party's, 410 for a
+    // file whose bytes the retention deleted (file_retention.h).
     Expected<Download, FileRefusal> download(std::string_view id, std::string_view key);
 
     // A party's download link: "/files/<id>/<percent-encoded name>?key=<64 hex digits>" ("" if unknown).

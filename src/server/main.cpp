@@ -7,6 +7,7 @@
 #include "server/config_sync.h"
 #include "server/geo/geoip.h"
 #include "server/contact_hub.h"
+#include "server/file_retention.h"
 #include "server/files.h"
 #include "server/log.h"
 #include "server/net/server.h"
@@ -162,6 +163,8 @@ int main(int argc, char** argv) {
     } catch (const std::exception& e) {
         fail(exit_code::storage, e.what());
     }
+    // Files of contacts closed more than files.retention_days ago go: at start, then every hour (docs/admin.md).
+    FileRetention retention(*store, clock, config.files);
     AdminApi admin(*store, contacts, hub, AdminOptions{config.admin.token});
 
     // Visitors' countries: Tor's GeoIP tables (tor-geoipdb). Missing default tables only cost the countries.
@@ -211,6 +214,7 @@ int main(int argc, char** argv) {
                                  config.geo.trusted_proxies};
     server_options.admin = &admin;
     server_options.files = &files;
+    if (retention.enabled()) server_options.retention = &retention;
     server_options.on_io = [&translator, &contacts, &password_checks](std::function<void(std::function<void()>)> post) {
         if (!std::getenv("SB_NO_GROUP_COMMIT")) contacts.group_commits(post); // one transaction per turn of the event loop
         password_checks.set_post(post); // checked logins are answered on the io thread
@@ -222,6 +226,9 @@ int main(int argc, char** argv) {
                  std::to_string(config.agents.size()) + " agents, " + std::to_string(config.services.size()) +
                  " services");
         if (!translation_note.empty()) log_line(translation_note);
+        if (retention.enabled())
+            log_line("file retention: files of contacts closed more than files.retention_days (" +
+                     std::to_string(config.files.retention_days) + ") ago are deleted, checked every hour");
         log_line(admin.enabled() ? "admin API enabled at /admin/api"
                                  : "admin API disabled (set admin.token or SWITCHBOARD_ADMIN_TOKEN to enable it)");
         if (!overridden.empty())

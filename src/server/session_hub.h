@@ -21,7 +21,7 @@ namespace sb::server {
 
 // What the hub may do with a connection. Both callbacks only queue work; neither calls back into the hub.
 struct Peer {
-    std::function<void(std::string)> send; // queue one text frame
+    std::function<void(const std::string&)> send; // queue one text frame
     std::function<void()> close;           // close once queued frames are written
     std::string address;                   // the client's address (behind trusted proxies: the forwarded one)
 };

@@ -1,6 +1,7 @@
 // Files over real sockets (docs/protocol.md, "Files"): the real switchboard-server, an agent and a visitor on
 // WebSocket, uploads and downloads over HTTP both ways, the refusals (no credentials, someone else's contact,
-// too large, type not allowed, bad links), keep-alive and 100-continue, and a restart that keeps the files.
+// too large, type not allowed, bad links), keep-alive and 100-continue, a restart that keeps the files, and the
+// retention that deletes those of contacts closed long ago.
 #include "protocol/codec.h"
 
 #include "server_process.h"
@@ -15,6 +16,7 @@
 #include <boost/beast/websocket.hpp>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <sqlite3.h>
 
 #include <chrono>
 #include <filesystem>
@@ -409,4 +411,57 @@ TEST_F(FilesOverHttp, ARestartKeepsTheFilesAndTheirLinks) {
     for (const auto& e : snap.events)
         if (auto* f = std::get_if<protocol::ev::File>(&e.body)) found = f->file.url == url;
     EXPECT_TRUE(found);
+}
+
+TEST_F(FilesOverHttp, AContactClosedLongerThanTheRetentionLosesItsFilesBytes) {
+    contact();
+    auto up = http_once(port, http::verb::post, files_path(), as_visitor("old.txt"), "old bytes");
+    ASSERT_EQ(up.status, 201u) << up.body;
+    const std::string url = up.data()["file"]["url"];
+    const std::string file_id = up.data()["file"]["id"];
+    agent->send(protocol::ContactStop{"st", id, sb::Outcome::successful});
+    agent->next<protocol::ContactEventMsg>(
+        [](const protocol::ContactEventMsg& m) { return std::holds_alternative<protocol::ev::Closed>(m.event.body); });
+    agent.reset();
+    visitor.reset();
+    EXPECT_EQ(server->stop(), 0);
+
+    // The contact closed two days ago (in its stored record), and files are now kept one day.
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((dir / "db.sqlite").c_str(), &db), SQLITE_OK);
+    const std::string age = "UPDATE contacts SET data = json_set(data, '$.closed_at', "
+                            "json_extract(data, '$.closed_at') - 2 * 86400000) WHERE id = '" + id + "'";
+    EXPECT_EQ(sqlite3_exec(db, age.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    EXPECT_EQ(sqlite3_changes(db), 1);
+    sqlite3_close(db);
+    std::string text = config_json;
+    text.replace(text.find("FILES_DIR"), 9, (dir / "files").string());
+    text.replace(text.find("\"dir\""), 5, "\"retention_days\": 1, \"dir\"");
+    std::ofstream(dir / "config.json") << text;
+
+    start(); // the first sweep runs before the first connection is served
+    auto down = http_once(port, http::verb::get, url);
+    EXPECT_EQ(down.status, 410u) << down.body;
+    EXPECT_EQ(down.data()["code"], "file_expired");
+    EXPECT_EQ(down.headers["Content-Type"], "application/json; charset=utf-8");
+    EXPECT_EQ(down.headers["Access-Control-Allow-Origin"], "*");
+    EXPECT_EQ(http_once(port, http::verb::head, url).status, 410u);
+    EXPECT_FALSE(fs::exists(dir / "files" / file_id)) << "the bytes are deleted";
+    EXPECT_TRUE(alive());
+
+    // The transcript keeps the file event, with its name and size.
+    WsClient v(port);
+    protocol::VisitorHello hello;
+    hello.cid = "h";
+    hello.visitor = who;
+    v.send(hello);
+    v.next<protocol::VisitorWelcome>();
+    v.send(protocol::ContactResume{"r", id, 0});
+    auto snap = v.next<protocol::ContactSnapshot>();
+    std::optional<protocol::FileInfo> kept;
+    for (const auto& e : snap.events)
+        if (auto* f = std::get_if<protocol::ev::File>(&e.body)) kept = f->file;
+    ASSERT_TRUE(kept);
+    EXPECT_EQ(kept->name, "old.txt");
+    EXPECT_EQ(kept->size, 9u);
 }

@@ -4,6 +4,7 @@
 #include "server/net/context.h"
 #include "server/net/contact_timer.h"
 #include "server/net/listener.h"
+#include "server/net/retention_timer.h"
 #include "server/net/websocket_session.h"
 
 #include <boost/asio/io_context.hpp>
@@ -65,6 +66,11 @@ std::optional<std::string> run_server(const ServerOptions& options, SessionHub& 
         timer = std::make_shared<net_detail::ContactTimer>(ioc, *hub.contacts());
         timer->start();
     }
+    std::shared_ptr<net_detail::RetentionTimer> retention;
+    if (options.retention) { // posted before the listener runs: the first sweep comes before any connection
+        retention = std::make_shared<net_detail::RetentionTimer>(ioc, *options.retention);
+        retention->start();
+    }
 
     asio::signal_set signals(ioc, SIGINT, SIGTERM);
     // Shutdown: no new connections; every WebSocket gets its queued frames and a close 1001 (going away), so
@@ -75,6 +81,7 @@ std::optional<std::string> run_server(const ServerOptions& options, SessionHub& 
         log_line(std::string("shutting down on ") + (signal == SIGINT ? "SIGINT" : "SIGTERM") + ": closing " +
                  std::to_string(ctx.sessions.size()) + " WebSocket connections");
         if (timer) timer->stop();
+        if (retention) retention->stop();
         listener->stop();
         ctx.shutting_down = true;
         ctx.on_all_closed = [&ioc] { ioc.stop(); };

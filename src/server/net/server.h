@@ -2,6 +2,7 @@
 // port, until SIGINT or SIGTERM. The only header of net/ that the rest of the server includes (no Beast).
 #pragma once
 #include "server/admin_api.h"
+#include "server/file_retention.h"
 #include "server/files.h"
 #include "server/session_hub.h"
 
@@ -22,6 +23,7 @@ struct ServerOptions {
     std::vector<std::string> trusted_proxies; // validated by the config: addresses or networks
     AdminApi* admin = nullptr;                 // the admin REST API under /admin/api (admin_api.h)
     Files* files = nullptr;                    // uploads and downloads under /files (files.h)
+    FileRetention* retention = nullptr;        // swept at start, then every hour (file_retention.h); none: never
     // Called once before serving with a function that, from any thread, runs work on the io thread (and does
     // nothing once the server stopped): how worker threads (the translator) hand their results back.
     std::function<void(std::function<void(std::function<void()>)> post)> on_io;

@@ -39,6 +39,7 @@ void WebsocketSession::run(beast::http::request<beast::http::string_body> req) {
     const std::string peer = ep_ec ? std::string() : remote.address().to_string();
     const auto forwarded = req["X-Forwarded-For"];
     address_ = geo::client_address(peer, std::string_view(forwarded.data(), forwarded.size()), ctx_.trusted_proxies);
+    ws_.next_layer().hold(weak_from_this());
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
     ws_.set_option(websocket::stream_base::decorator(
         [](websocket::response_type& res) { res.set(beast::http::field::server, "switchboard"); }));
@@ -53,8 +54,8 @@ void WebsocketSession::on_accept(beast::error_code ec) {
     if (ec) return;
     std::weak_ptr<WebsocketSession> weak = shared_from_this();
     id_ = ctx_.hub.open(Peer{
-        [weak](std::string frame) {
-            if (auto self = weak.lock()) self->send(std::move(frame));
+        [weak](const std::string& frame) {
+            if (auto self = weak.lock()) self->send(frame);
         },
         [weak] {
             if (auto self = weak.lock()) self->close_after_writes();
@@ -91,33 +92,21 @@ void WebsocketSession::on_read(beast::error_code ec, std::size_t) {
     if (!close_started_) do_read();
 }
 
-void WebsocketSession::send(std::string frame) {
-    if (closing_ || close_started_) return;
-    if (queue_.size() >= max_queued_frames || queued_bytes_ + frame.size() > max_queued_bytes) {
+void WebsocketSession::send(const std::string& frame) {
+    if (closing_ || close_started_ || !ws_.is_open()) return; // is_open: false once the peer's close is read
+    auto& out = ws_.next_layer();
+    if (out.frames_queued() >= max_queued_frames || out.bytes_queued() + frame.size() > max_queued_bytes) {
         log_line("connection " + std::to_string(id_) + " does not read its replies; dropping it");
         beast::get_lowest_layer(ws_).close();
         return;
     }
-    queued_bytes_ += frame.size();
-    queue_.push_back(std::move(frame));
-    if (queue_.size() == 1) do_write();
+    out.write_text(frame);
 }
 
-void WebsocketSession::do_write() {
-    ws_.async_write(asio::buffer(queue_.front()), beast::bind_front_handler(&WebsocketSession::on_write, shared_from_this()));
-}
-
-void WebsocketSession::on_write(beast::error_code ec, std::size_t) {
-    if (ec) return;
-    queued_bytes_ -= queue_.front().size();
-    queue_.pop_front();
-    if (!queue_.empty()) return do_write();
-    if (closing_) do_close();
-}
-
+// The close frame is queued behind every frame sent before it (BatchedStream keeps the order).
 void WebsocketSession::close_after_writes() {
     closing_ = true;
-    if (queue_.empty()) do_close();
+    do_close();
 }
 
 void WebsocketSession::do_close() {

@@ -1,13 +1,13 @@
 // One WebSocket connection: reads frames within the size limit, hands them to the SessionHub, and writes the
-// hub's replies through a queue so only one async_write is in flight.
+// hub's replies as text frames through its BatchedStream (one socket write in flight, the rest gathered).
 #pragma once
+#include "server/net/batched_stream.h"
 #include "server/net/context.h"
 
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 
-#include <deque>
 #include <memory>
 #include <string>
 
@@ -26,20 +26,16 @@ class WebsocketSession : public std::enable_shared_from_this<WebsocketSession> {
     void on_accept(boost::beast::error_code ec);
     void do_read();
     void on_read(boost::beast::error_code ec, std::size_t bytes);
-    void send(std::string frame);
-    void do_write();
-    void on_write(boost::beast::error_code ec, std::size_t bytes);
+    void send(const std::string& frame);
     void close_after_writes();
     void do_close();
 
-    boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+    boost::beast::websocket::stream<BatchedStream> ws_;
     boost::beast::flat_buffer buffer_;
     NetContext& ctx_;
     std::string address_; // the client's, from the socket and X-Forwarded-For (trusted proxies only)
     ConnectionId id_ = 0;
-    std::deque<std::string> queue_;
-    std::size_t queued_bytes_ = 0;
-    bool closing_ = false;       // close once the queue is written
+    bool closing_ = false;       // a close is asked for: nothing more is sent
     bool close_started_ = false; // async_close issued; nothing more is written
     boost::beast::websocket::close_code close_code_ = boost::beast::websocket::close_code::policy_error;
 };

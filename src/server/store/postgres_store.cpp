@@ -100,6 +100,15 @@ const char* const migrations[] = {
     );
     CREATE INDEX files_by_contact ON files(contact_id);
     )sql",
+    R"sql(
+    -- file retention (server/file_retention.h): ms since the Unix epoch when its bytes were deleted; 0 while kept
+    ALTER TABLE files ADD COLUMN expired_at bigint NOT NULL DEFAULT 0;
+    CREATE INDEX files_kept ON files(contact_id) WHERE expired_at = 0;
+    )sql",
+    R"sql(
+    -- retries are answered from ContactHub's memory (Store::commands at start): one index less per event
+    DROP INDEX contact_events_by_cid;
+    )sql",
 };
 constexpr int latest_version = static_cast<int>(std::size(migrations));
 
@@ -138,11 +147,16 @@ const std::pair<const char*, const char*> statements[] = {
     {"events_after",
      "SELECT contact_id, seq, at, kind, party, cid, payload FROM contact_events WHERE contact_id = $1 AND seq > $2 "
      "ORDER BY seq LIMIT $3"},
-    {"find_cid", "SELECT seq FROM contact_events WHERE contact_id = $1 AND party = $2 AND cid = $3 AND cid <> ''"},
+    {"commands", "SELECT party, cid, seq FROM contact_events WHERE contact_id = $1 AND cid <> '' ORDER BY seq"},
     {"insert_file",
      "INSERT INTO files (id, contact_id, party, name, type, size, created_at, secret) "
      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"},
-    {"find_file", "SELECT id, contact_id, party, name, type, size, created_at, secret FROM files WHERE id = $1"},
+    {"find_file", "SELECT id, contact_id, party, name, type, size, created_at, secret, expired_at FROM files WHERE id = $1"},
+    {"files_to_expire",
+     "SELECT f.id, f.contact_id, f.party, f.name, f.type, f.size, f.created_at, f.secret, f.expired_at FROM files f "
+     "JOIN contacts c ON c.id = f.contact_id WHERE f.expired_at = 0 AND c.state = 'closed' "
+     "AND (c.data::jsonb ->> 'closed_at')::bigint < $1 ORDER BY f.id COLLATE \"C\" LIMIT $2"},
+    {"expire_file", "UPDATE files SET expired_at = $2 WHERE id = $1 AND expired_at = 0"},
     {"sites", "SELECT id, name, url FROM sites ORDER BY id COLLATE \"C\""},
     {"services",
      "SELECT id, name, language, tags::text, dissuasion_seconds, color, colors::text, media::text, site FROM services "
@@ -402,12 +416,12 @@ class PostgresStore final : public Store {
         });
     }
 
-    std::optional<std::uint64_t> find_cid(const std::string& contact_id, const std::string& party,
-                                          const std::string& cid) override {
-        return read("find_cid", [&](pqxx::transaction_base& tx) -> std::optional<std::uint64_t> {
-            auto r = tx.exec_prepared("find_cid", contact_id, party, cid);
-            if (r.empty()) return std::nullopt;
-            return from_db(r[0][0]);
+    std::vector<StoredCommand> commands(const std::string& contact_id) override {
+        return read("commands", [&](pqxx::transaction_base& tx) {
+            std::vector<StoredCommand> out;
+            for (const auto& row : tx.exec_prepared("commands", contact_id))
+                out.push_back(StoredCommand{row[0].as<std::string>(), row[1].as<std::string>(), from_db(row[2])});
+            return out;
         });
     }
 
@@ -415,10 +429,24 @@ class PostgresStore final : public Store {
         return read("find_file", [&](pqxx::transaction_base& tx) -> std::optional<StoredFile> {
             auto r = tx.exec_prepared("find_file", id);
             if (r.empty()) return std::nullopt;
-            const auto& row = r[0];
-            return StoredFile{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
-                              row[3].as<std::string>(), row[4].as<std::string>(), from_db(row[5]),
-                              row[6].as<std::int64_t>(), row[7].as<std::string>()};
+            return file_row(r[0]);
+        });
+    }
+
+    std::vector<StoredFile> files_to_expire(std::int64_t closed_before, std::size_t limit) override {
+        const auto bounded = static_cast<std::int64_t>(
+            std::min(limit, static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max())));
+        return read("files_to_expire", [&](pqxx::transaction_base& tx) {
+            std::vector<StoredFile> out;
+            for (const auto& row : tx.exec_prepared("files_to_expire", closed_before, bounded)) out.push_back(file_row(row));
+            return out;
+        });
+    }
+
+    void expire_files(const std::vector<std::string>& ids, std::int64_t at) override {
+        if (ids.empty()) return;
+        write("expire_files", [&](pqxx::transaction_base& tx) {
+            for (const auto& id : ids) tx.exec_prepared("expire_file", id, at);
         });
     }
 
@@ -427,6 +455,12 @@ class PostgresStore final : public Store {
         return StoredContact{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
                              row[3].as<std::string>(), row[4].as<std::int64_t>(), from_db(row[5]),
                              row[6].as<std::string>()};
+    }
+
+    static StoredFile file_row(const pqxx::row& row) {
+        return StoredFile{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
+                          row[3].as<std::string>(), row[4].as<std::string>(), from_db(row[5]),
+                          row[6].as<std::int64_t>(), row[7].as<std::string>(), row[8].as<std::int64_t>()};
     }
 
     static StoredAgent agent_row(const pqxx::row& row) {

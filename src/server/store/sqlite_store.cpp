@@ -100,6 +100,15 @@ constexpr std::string_view migrations[] = {
     );
     CREATE INDEX files_by_contact ON files(contact_id);
     )sql",
+    R"sql(
+    -- file retention (server/file_retention.h): ms since the Unix epoch when its bytes were deleted; 0 while kept
+    ALTER TABLE files ADD COLUMN expired_at INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX files_kept ON files(contact_id) WHERE expired_at = 0;
+    )sql",
+    R"sql(
+    -- retries are answered from ContactHub's memory (Store::commands at start): one index less per event
+    DROP INDEX contact_events_by_cid;
+    )sql",
 };
 constexpr int latest_version = static_cast<int>(std::size(migrations));
 
@@ -518,26 +527,60 @@ class SqliteStore final : public Store {
         return out;
     }
 
-    std::optional<std::uint64_t> find_cid(const std::string& contact_id, const std::string& party,
-                                          const std::string& cid) override {
-        Statement st(db_, cache_, "SELECT seq FROM contact_events WHERE contact_id = ? AND party = ? AND cid = ? AND cid <> ''");
-        st.bind(1, contact_id).bind(2, party).bind(3, cid);
-        if (!st.step()) return std::nullopt;
-        return static_cast<std::uint64_t>(st.integer(0));
+    std::vector<StoredCommand> commands(const std::string& contact_id) override {
+        Statement st(db_, cache_, "SELECT party, cid, seq FROM contact_events WHERE contact_id = ? AND cid <> '' "
+                                  "ORDER BY seq");
+        st.bind(1, contact_id);
+        std::vector<StoredCommand> out;
+        while (st.step()) out.push_back(StoredCommand{st.text(0), st.text(1), static_cast<std::uint64_t>(st.integer(2))});
+        return out;
     }
 
     std::optional<StoredFile> find_file(const std::string& id) override {
-        Statement st(db_, cache_, "SELECT id, contact_id, party, name, type, size, created_at, secret FROM files WHERE id = ?");
+        Statement st(db_, cache_, "SELECT id, contact_id, party, name, type, size, created_at, secret, expired_at FROM files "
+                                  "WHERE id = ?");
         st.bind(1, id);
         if (!st.step()) return std::nullopt;
-        return StoredFile{st.text(0), st.text(1), st.text(2), st.text(3), st.text(4),
-                          static_cast<std::uint64_t>(st.integer(5)), st.integer(6), st.text(7)};
+        return file_row(st);
+    }
+
+    std::vector<StoredFile> files_to_expire(std::int64_t closed_before, std::size_t limit) override {
+        Statement st(db_, cache_, "SELECT f.id, f.contact_id, f.party, f.name, f.type, f.size, f.created_at, f.secret, "
+                                  "f.expired_at FROM files f JOIN contacts c ON c.id = f.contact_id "
+                                  "WHERE f.expired_at = 0 AND c.state = 'closed' "
+                                  "AND json_extract(c.data, '$.closed_at') < ? ORDER BY f.id LIMIT ?");
+        st.bind(1, closed_before).bind(2, static_cast<std::int64_t>(limit));
+        std::vector<StoredFile> out;
+        while (st.step()) out.push_back(file_row(st));
+        return out;
+    }
+
+    void expire_files(const std::vector<std::string>& ids, std::int64_t at) override {
+        if (ids.empty()) return;
+        exec("BEGIN IMMEDIATE");
+        try {
+            Statement st(db_, cache_, "UPDATE files SET expired_at = ? WHERE id = ? AND expired_at = 0");
+            for (const auto& id : ids) {
+                st.reset();
+                st.bind(1, at).bind(2, id);
+                st.step();
+            }
+            exec("COMMIT");
+        } catch (...) {
+            sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+            throw;
+        }
     }
 
   private:
     static StoredContact contact_row(const Statement& st) {
         return StoredContact{st.text(0), st.text(1), st.text(2), st.text(3), st.integer(4),
                              static_cast<std::uint64_t>(st.integer(5)), st.text(6)};
+    }
+
+    static StoredFile file_row(const Statement& st) {
+        return StoredFile{st.text(0), st.text(1), st.text(2), st.text(3), st.text(4),
+                          static_cast<std::uint64_t>(st.integer(5)), st.integer(6), st.text(7), st.integer(8)};
     }
 
     static StoredAgent agent_row(const Statement& st) {

@@ -44,7 +44,8 @@ struct StoredVisitor {
 };
 
 // One contact. The indexed columns are copies of fields of `data`, which is the whole contact as a JSON
-// document (written and read by contact_record.cpp only): backends store it as opaque text.
+// document (written and read by contact_record.cpp only): backends store it as text, and read nothing in it
+// but its closed_at (ms since the Unix epoch, or null), for files_to_expire.
 struct StoredContact {
     std::string id;
     std::string visitor_id;
@@ -130,7 +131,16 @@ struct StoredFile {
     std::uint64_t size = 0;  // bytes
     std::int64_t created_at = 0; // ms since the Unix epoch
     std::string secret;      // hex: the key its download links are signed with (never sent)
+    std::int64_t expired_at = 0; // ms since the Unix epoch when retention deleted its bytes; 0 while kept
     bool operator==(const StoredFile&) const = default;
+};
+
+// A command sent with a client id (`cid`) by a party, and the seq of the event it caused.
+struct StoredCommand {
+    std::string party; // "agent:<login>" or "visitor:<id>"
+    std::string cid;
+    std::uint64_t seq = 0;
+    bool operator==(const StoredCommand&) const = default;
 };
 
 // A contact's new state together with the events that led to it (and the files they announce): written in one
@@ -180,12 +190,19 @@ class Store {
     // Events of a contact with seq > after, in seq order, at most `limit` of them.
     virtual std::vector<StoredEvent> events_after(const std::string& contact_id, std::uint64_t after,
                                                   std::size_t limit) = 0;
-    // The seq of the event a command (party, cid) caused on this contact, if it was applied.
-    virtual std::optional<std::uint64_t> find_cid(const std::string& contact_id, const std::string& party,
-                                                  const std::string& cid) = 0;
+    // The commands sent with a client id that were applied on this contact, in seq order (ContactHub keeps
+    // them in memory while the contact is open, so that a retry is answered and applied once).
+    virtual std::vector<StoredCommand> commands(const std::string& contact_id) = 0;
 
     // --- files (written with their `file` event by write_contacts) ---
     virtual std::optional<StoredFile> find_file(const std::string& id) = 0;
+    // Files still kept (expired_at 0) whose contact is closed and closed before `closed_before` (ms since the
+    // Unix epoch, the contact's closed_at), in id order, at most `limit` (server/file_retention.h). Files of
+    // contacts that are not closed are never listed.
+    virtual std::vector<StoredFile> files_to_expire(std::int64_t closed_before, std::size_t limit) = 0;
+    // Marks these files expired at `at` (their bytes are gone), in one transaction; an already expired file keeps
+    // its first time, an unknown id is ignored.
+    virtual void expire_files(const std::vector<std::string>& ids, std::int64_t at) = 0;
 };
 
 } // namespace sb::server

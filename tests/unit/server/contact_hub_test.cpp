@@ -106,13 +106,16 @@ class FlakyStore final : public Store {
     std::vector<StoredEvent> events_after(const std::string& contact_id, std::uint64_t after, std::size_t limit) override {
         return inner_->events_after(contact_id, after, limit);
     }
-    int cid_reads = 0; // find_cid calls
-    std::optional<std::uint64_t> find_cid(const std::string& contact_id, const std::string& party,
-                                          const std::string& cid) override {
+    int cid_reads = 0; // commands calls
+    std::vector<StoredCommand> commands(const std::string& contact_id) override {
         ++cid_reads;
-        return inner_->find_cid(contact_id, party, cid);
+        return inner_->commands(contact_id);
     }
     std::optional<StoredFile> find_file(const std::string& id) override { return inner_->find_file(id); }
+    std::vector<StoredFile> files_to_expire(std::int64_t closed_before, std::size_t limit) override {
+        return inner_->files_to_expire(closed_before, limit);
+    }
+    void expire_files(const std::vector<std::string>& ids, std::int64_t at) override { inner_->expire_files(ids, at); }
 
   private:
     std::unique_ptr<Store> inner_;

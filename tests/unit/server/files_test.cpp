@@ -216,6 +216,23 @@ TEST(FilesConfig, NamesTheBadField) {
     EXPECT_EQ(error(R"([1])"), "config demo.json: files must be a JSON object");
 }
 
+TEST(FilesConfig, RetentionDaysKeepsForeverByDefaultElseOneTo36500Days) {
+    EXPECT_EQ(parse_config("{}", "t")->files.retention_days, 0);
+    for (int days : {0, 1, 90, 36500}) {
+        auto c = parse_config(R"({"files": {"retention_days": )" + std::to_string(days) + "}}", "t");
+        ASSERT_TRUE(c) << c.error().message;
+        EXPECT_EQ(c->files.retention_days, days);
+    }
+    for (const char* bad : {"-1", "36501", "2147483648", "1.5", "\"30\"", "true", "null"}) {
+        auto c = parse_config(std::string(R"({"files": {"retention_days": )") + bad + "}}", "demo.json");
+        ASSERT_FALSE(c) << bad;
+        EXPECT_EQ(c.error().message,
+                  "config demo.json: files.retention_days must be an integer from 0 (keep forever) to 36500")
+            << bad;
+        EXPECT_EQ(c.error().exit_code, exit_code::config);
+    }
+}
+
 // [SECTION] Helpers --------------------------------------------------------------------------------------------
 
 TEST(FileNames, AreCleanedForShowingNeverUsedAsPaths) {

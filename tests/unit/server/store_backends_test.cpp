@@ -284,25 +284,24 @@ TEST_P(StoreBackend, ListsOpenContactsOldestFirst) {
     EXPECT_EQ(store->find_contact("c-a")->state, "closed");
 }
 
-TEST_P(StoreBackend, FindsTheEventACommandCaused) {
+TEST_P(StoreBackend, ListsTheCommandsAppliedOnAContact) {
     auto store = open();
-    store->write_contacts({ContactWrite{contact("c1", 1, "assigned", 3),
+    store->write_contacts({ContactWrite{contact("c1", 1, "assigned", 4),
                                         {event("c1", 1), event("c1", 2, "cmd-7", "agent:alice"),
-                                         event("c1", 3, "cmd-7", "visitor:v-1")}}});
-    EXPECT_EQ(store->find_cid("c1", "agent:alice", "cmd-7"), 2u);
-    EXPECT_EQ(store->find_cid("c1", "visitor:v-1", "cmd-7"), 3u);
-    EXPECT_FALSE(store->find_cid("c1", "agent:bruno", "cmd-7"));
-    EXPECT_FALSE(store->find_cid("c1", "agent:alice", "cmd-8"));
-    EXPECT_FALSE(store->find_cid("c2", "agent:alice", "cmd-7"));
+                                         event("c1", 3, "cmd-7", "visitor:v-1"), event("c1", 4, "", "agent:alice")}},
+                           ContactWrite{contact("c2", 1, "assigned", 1), {event("c2", 1, "cmd-9", "agent:alice")}}});
+    EXPECT_EQ(store->commands("c1"), (std::vector<StoredCommand>{{"agent:alice", "cmd-7", 2}, {"visitor:v-1", "cmd-7", 3}}));
+    EXPECT_EQ(store->commands("c2"), (std::vector<StoredCommand>{{"agent:alice", "cmd-9", 1}}));
+    EXPECT_TRUE(store->commands("c3").empty());
 }
 
 TEST_P(StoreBackend, ABatchIsAllOrNothing) {
     auto store = open();
     store->write_contacts({ContactWrite{contact("c1", 1, "assigned", 1), {event("c1", 1, "cmd-1", "agent:alice")}}});
-    // The second write repeats (c1, agent:alice, cmd-1): the whole batch, c2 included, is refused.
+    // The second write repeats c1's seq 1: the whole batch, c2 included, is refused.
     std::vector<ContactWrite> batch{
         ContactWrite{contact("c2", 2, "pending", 1), {event("c2", 1)}},
-        ContactWrite{contact("c1", 1, "closed", 2), {event("c1", 2, "cmd-1", "agent:alice")}},
+        ContactWrite{contact("c1", 1, "closed", 2), {event("c1", 1, "cmd-2", "agent:alice")}},
     };
     EXPECT_THROW(store->write_contacts(batch), StoreError);
     EXPECT_FALSE(store->find_contact("c2"));
@@ -310,10 +309,10 @@ TEST_P(StoreBackend, ABatchIsAllOrNothing) {
     EXPECT_EQ(store->find_contact("c1"), contact("c1", 1, "assigned", 1));
     EXPECT_EQ(store->events_after("c1", 0, 10).size(), 1u);
     // ...and the store goes on working.
-    batch[1].events[0].cid = "cmd-2";
+    batch[1].events[0].seq = 2;
     store->write_contacts(batch);
     EXPECT_TRUE(store->find_contact("c2"));
-    EXPECT_EQ(store->find_cid("c1", "agent:alice", "cmd-2"), 2u);
+    EXPECT_EQ(store->commands("c1"), (std::vector<StoredCommand>{{"agent:alice", "cmd-1", 1}, {"agent:alice", "cmd-2", 2}}));
 }
 
 TEST_P(StoreBackend, RefusesARepeatedSequenceNumberOrAnEventOfNoContact) {
@@ -344,7 +343,7 @@ TEST_P(StoreBackend, KeepsExtremeNumbersAndLargeDocuments) {
     auto events = store->events_after("c1", big - 1, 1);
     ASSERT_EQ(events.size(), 1u);
     EXPECT_EQ(events[0], e);
-    EXPECT_EQ(store->find_cid("c1", "agent:alice", "cid"), big);
+    EXPECT_EQ(store->commands("c1"), (std::vector<StoredCommand>{{"agent:alice", "cid", big}}));
 }
 
 TEST_P(StoreBackend, KeepsContactsAndEventsAcrossReopen) {
@@ -357,7 +356,7 @@ TEST_P(StoreBackend, KeepsContactsAndEventsAcrossReopen) {
     auto store = open();
     EXPECT_EQ(store->open_contacts().size(), 2u);
     EXPECT_EQ(store->events_after("c2", 0, 10).size(), 2u);
-    EXPECT_EQ(store->find_cid("c2", "visitor:v-1", "k"), 2u);
+    EXPECT_EQ(store->commands("c2"), (std::vector<StoredCommand>{{"visitor:v-1", "k", 2}}));
     EXPECT_TRUE(store->find_visitor("v-1"));
 }
 
@@ -383,8 +382,8 @@ TEST_P(StoreBackend, WritesAFileWithItsEventAndKeepsItAcrossReopen) {
 TEST_P(StoreBackend, AFileGoesOnlyWithItsBatch) {
     auto store = open();
     store->write_contacts({ContactWrite{contact("c1", 1, "assigned", 1), {event("c1", 1, "cmd-1", "agent:alice")}}});
-    // The event repeats a command id: the batch is refused, and its file with it.
-    ContactWrite w{contact("c1", 1, "assigned", 2), {event("c1", 2, "cmd-1", "agent:alice")}};
+    // The event repeats a sequence number: the batch is refused, and its file with it.
+    ContactWrite w{contact("c1", 1, "assigned", 2), {event("c1", 1, "cmd-2", "agent:alice")}};
     w.files.push_back(file_row("f-1", "c1"));
     EXPECT_THROW(store->write_contacts({w}), StoreError);
     EXPECT_FALSE(store->find_file("f-1"));
@@ -393,7 +392,7 @@ TEST_P(StoreBackend, AFileGoesOnlyWithItsBatch) {
     ghost.files.push_back(file_row("f-2", "nobody"));
     EXPECT_THROW(store->write_contacts({ghost}), StoreError);
     EXPECT_FALSE(store->find_contact("c2"));
-    w.events[0].cid = "cmd-2";
+    w.events[0].seq = 2;
     store->write_contacts({w});
     EXPECT_TRUE(store->find_file("f-1"));
     w.events[0].seq = 3;
