@@ -899,6 +899,18 @@ std::string encode(const ServerMessage& m) {
 
 std::string event_to_json(const ContactEvent& e) { return dump(event_fields(e)); }
 
+std::string contact_event_frame(std::string_view event_json) {
+    // An event's members never include "v" or "type" (body_into), so the two objects join without a clash.
+    static const std::string head =
+        R"({"v":)" + std::to_string(version) + R"(,"type":")" + std::string(type_of(ServerMessage{ContactEventMsg{}})) + '"';
+    std::string frame;
+    frame.reserve(head.size() + event_json.size() + 1);
+    frame = head;
+    if (event_json.size() > 2) frame += ',';
+    frame.append(event_json.substr(1));
+    return frame;
+}
+
 // [SECTION] Decoding -----------------------------------------------------------------------------------------
 
 Expected<ClientMessage, DecodeError> decode_client(std::string_view frame) {

@@ -43,6 +43,9 @@ Expected<ServerMessage, DecodeError> decode_server(std::string_view frame);
 // storing events; and back.
 std::string event_to_json(const ContactEvent& e);
 Expected<ContactEvent, DecodeError> event_from_json(std::string_view json);
+// The contact.event frame of an event already in that form (event_to_json's output): the same members as
+// encode(ServerMessage{ContactEventMsg{e}}), without building the event again.
+std::string contact_event_frame(std::string_view event_json);
 
 // The error message a server sends for a frame it could not decode.
 inline Error to_error(const DecodeError& e) { return Error{e.cid, e.code, e.message}; }

@@ -815,14 +815,15 @@ std::uint64_t ContactHub::emit(Batch& b, ContactRecord& r, protocol::EventBody b
     e.cid = cid;
     e.body = std::move(body);
     touch(b, e.contact);
+    std::string json = protocol::event_to_json(e);
     b.events[e.contact].push_back(StoredEvent{e.contact, e.seq, e.at, std::string(protocol::event_name(e.body)),
-                                              who ? who->key() : std::string(), cid, protocol::event_to_json(e)});
+                                              who ? who->key() : std::string(), cid, json});
     // Agents see the stream of the contacts they hold (and the end of one they held); visitors all of theirs.
     std::string agent;
     if (r.contact.state == ContactState::assigned ||
         (r.contact.state == ContactState::closed && r.contact.assigned_at && !r.contact.agent_id.empty()))
         agent = r.contact.agent_id;
-    b.deliveries.push_back(Delivery{std::move(e), r.contact.visitor_id, agent});
+    b.deliveries.push_back(Delivery{std::move(e), r.contact.visitor_id, agent, std::move(json)});
     return r.seq;
 }
 
@@ -1012,7 +1013,7 @@ void ContactHub::deliver(Batch& b) {
                     send(c, m);
                     continue;
                 }
-                if (frame.empty()) frame = protocol::encode(protocol::ServerMessage{m});
+                if (frame.empty()) frame = protocol::contact_event_frame(d.json);
                 send_frame_(c, frame);
             }
         };

@@ -173,6 +173,7 @@ class ContactHub {
         protocol::ContactEvent event;
         std::string visitor_id;
         std::string agent_id; // "" when no agent receives it
+        std::string json;     // the event as stored (protocol::event_to_json): its frame is made from it
     };
     // How an agent's waiting list changed, composed over one or more router operations: ids to (re)send,
     // ids no longer listed. Disjoint; applying it to the list the agent had gives the list it has now.

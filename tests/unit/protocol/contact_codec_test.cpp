@@ -1,6 +1,7 @@
 #include "protocol/codec.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 using namespace sb;
 using namespace sb::protocol;
@@ -81,6 +82,26 @@ TEST(ContactCodec, EveryEventKindRoundTrips) {
         auto stored = event_from_json(event_to_json(e));
         ASSERT_TRUE(stored) << stored.error().message;
         EXPECT_EQ(*stored, e);
+    }
+}
+
+TEST(ContactCodec, AnEventsFrameMadeFromItsStoredFormIsTheEncodedFrame) {
+    auto bodies = every_body();
+    bodies.push_back(ev::Message{Party::agent, "Alice \"Al\" Rossi", "Line\nbreak \\ tab\t", ev::Translation{"it", "Ciao"}});
+    bodies.push_back(ev::TranslationChanged{"es"});
+    bodies.push_back(ev::Media{Party::visitor, CallAction::accept, true, std::nullopt});
+    bodies.push_back(ev::Media{Party::agent, CallAction::failed, false, CallFailure::network});
+    bodies.push_back(ev::File{Party::visitor, "Maria", FileInfo{"f-1", "cv.pdf", 1234, "application/pdf", "/files/f-1"}});
+    std::uint64_t seq = 0;
+    for (const auto& body : bodies) {
+        ContactEvent e{"k-17", ++seq, 1764000012000, seq % 2 ? "c9" : "", body};
+        const std::string frame = contact_event_frame(event_to_json(e));
+        const std::string encoded = encode(ServerMessage{ContactEventMsg{e}});
+        // The same members (JSON objects are unordered; "v" and "type" come first here).
+        EXPECT_EQ(nlohmann::json::parse(frame), nlohmann::json::parse(encoded)) << frame;
+        auto back = decode_server(frame);
+        ASSERT_TRUE(back) << back.error().message << " for " << frame;
+        EXPECT_EQ(std::get<ContactEventMsg>(*back).event, e) << event_name(body);
     }
 }
 
