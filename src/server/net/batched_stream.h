@@ -86,6 +86,7 @@ class BatchedStream {
                                  [this, keep = std::move(keep)](boost::beast::error_code ec, std::size_t) {
                                      in_flight_ = false;
                                      writing_.clear();
+                                     if (writing_.capacity() > keep_capacity) std::string().swap(writing_);
                                      writing_frames_ = 0;
                                      if (ec) {
                                          failed_ = ec;
@@ -102,6 +103,9 @@ class BatchedStream {
                                      for (auto& f : done) f();
                                  });
     }
+
+    // Buffers keep their capacity between writes, up to this: a snapshot of a long transcript is not kept.
+    static constexpr std::size_t keep_capacity = 16 * 1024;
 
     next_layer_type stream_;
     std::string pending_, writing_; // gathered while a write is in flight / the write in flight
