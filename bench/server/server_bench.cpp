@@ -258,6 +258,14 @@ template <class F> void run_all(asio::io_context& io, int n, F make) {
     if (failure) std::rethrow_exception(failure);
 }
 
+// CPU time of this process (the bench's clients and, in the baseline, the echo server), in microseconds.
+double own_cpu_us() {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    auto us = [](const timeval& t) { return 1e6 * static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec); };
+    return us(u.ru_utime) + us(u.ru_stime);
+}
+
 struct Options {
     std::string server = "build/release/src/server/switchboard-server";
     int visitors = 10000, agents = 200, rate = 200, mps = 5000, seconds = 5, pairs = 50;
@@ -296,10 +304,11 @@ int main(int argc, char** argv) {
     const auto window = std::chrono::seconds(o.seconds);
 
     // (1) + (2): ping-pong throughput, echo baseline then switchboard relay, same number of clients.
-    double echo_rps = 0, relay_rps = 0, relay_cpu_us = 0;
+    double echo_rps = 0, relay_rps = 0, relay_cpu_us = 0, relay_client_cpu_us = 0, echo_cpu_us = 0;
     {
         EchoServer echo;
         long done = 0;
+        const double cpu_before = own_cpu_us();
         auto until = Clock::now() + window;
         run_all(io, o.pairs, [&](int) -> awaitable<void> {
             Client c(io);
@@ -314,6 +323,7 @@ int main(int argc, char** argv) {
             co_await c.ws.async_close(websocket::close_code::normal, use_awaitable);
         });
         echo_rps = static_cast<double>(done) / o.seconds;
+        echo_cpu_us = (own_cpu_us() - cpu_before) / static_cast<double>(std::max(1L, done));
     }
 
     ServerProcess server;
@@ -498,6 +508,7 @@ int main(int argc, char** argv) {
     {
         long done = 0;
         cpu0 = server.cpu_us();
+        const double client0 = own_cpu_us();
         auto until = Clock::now() + window;
         run_all(io, static_cast<int>(chatters.size()), [&](int p) -> awaitable<void> {
             Client& c = *chatters[p];
@@ -522,10 +533,13 @@ int main(int argc, char** argv) {
         });
         relay_rps = static_cast<double>(done) / o.seconds;
         relay_cpu_us = (server.cpu_us() - cpu0) / static_cast<double>(std::max(1L, done));
+        relay_client_cpu_us = (own_cpu_us() - client0) / static_cast<double>(std::max(1L, done));
     }
     std::printf("relay throughput (ping-pong, %zu clients): switchboard %.0f msg/s, bare Beast echo %.0f "
-                "msg/s, ratio %.3f; server CPU %.0f us per message\n",
-                chatters.size(), relay_rps, echo_rps, echo_rps > 0 ? relay_rps / echo_rps : 0.0, relay_cpu_us);
+                "msg/s, ratio %.3f; server CPU %.0f us per message; bench clients' CPU %.0f us per message "
+                "(echo phase: %.0f, clients and echo server)\n",
+                chatters.size(), relay_rps, echo_rps, echo_rps > 0 ? relay_rps / echo_rps : 0.0, relay_cpu_us,
+                relay_client_cpu_us, echo_cpu_us);
 
     // (5) idle memory: hold --visitors visitor connections, each after visitor.hello.
     const long before = server.rss_kib();

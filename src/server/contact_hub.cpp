@@ -584,14 +584,11 @@ ContactRecord* ContactHub::acting_on(ConnectionId conn, const Actor& who, const 
 
 bool ContactHub::replayed(ConnectionId conn, const Actor& who, const std::string& contact, const std::string& cid) {
     if (cid.empty()) return false;
-    for (const auto& b : pending_) // applied earlier in this turn, not written yet
-        for (const auto& w : b.writes)
-            if (w.contact.id == contact)
-                for (const auto& e : w.events)
-                    if (e.cid == cid && e.party == who.key()) {
-                        send(conn, protocol::Ack{cid, contact, e.seq});
-                        return true;
-                    }
+    // Applied earlier in this turn, not written yet: answered once that batch is durable, with it.
+    if (auto p = pending_cids_.find(contact + '\n' + who.key() + '\n' + cid); p != pending_cids_.end()) {
+        pending_[p->second.first].replies.emplace_back(conn, protocol::Ack{cid, contact, p->second.second});
+        return true;
+    }
     auto log = cids_.find(contact);
     if (log == cids_.end()) return false;
     auto it = log->second.seqs.find(who.key() + '\n' + cid);
@@ -955,6 +952,9 @@ void ContactHub::commit(Batch& b) {
                                                                    : b.closed.at(w.contact.id).contact.service_id);
                 break;
             }
+    for (const auto& w : b.writes)
+        for (const auto& e : w.events)
+            if (!e.cid.empty()) pending_cids_.emplace(w.contact.id + '\n' + e.party + '\n' + e.cid, std::pair{pending_.size(), e.seq});
     pending_.push_back(std::move(b));
     if (post_ && in_command_) {
         if (!flush_posted_) {
@@ -973,6 +973,7 @@ void ContactHub::flush_commits() {
     if (pending_.empty()) return;
     std::vector<Batch> group;
     group.swap(pending_);
+    pending_cids_.clear();
     std::vector<ContactWrite> writes;
     for (auto& b : group)
         for (auto& w : b.writes) writes.push_back(std::move(w));

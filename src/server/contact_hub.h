@@ -356,6 +356,8 @@ class ContactHub {
     std::function<void()> deadline_changed_;
     // [SECTION] Group commit: batches committed but not yet written, in order (see group_commits()).
     std::vector<Batch> pending_;
+    // The commands with a cid in pending_: contact + '\n' + party key + '\n' + cid -> (index in pending_, seq).
+    std::unordered_map<std::string, std::pair<std::size_t, std::uint64_t>> pending_cids_;
     std::function<void(std::function<void()>)> post_;
     bool in_command_ = false;  // handle() runs: commits may wait for the end of the turn
     bool flush_posted_ = false;

@@ -1450,6 +1450,7 @@ TEST_F(ContactHubTest, GroupCommitWritesATurnsCommandsTogetherThenSendsThemInOrd
     send(alice, protocol::ContactSend{"m3", id, "three"});
     send(v, protocol::ContactSend{"m1", id, "one"}); // retried within the turn: applied once
     EXPECT_TRUE(alice.events().empty()) << "nothing is sent before it is durable";
+    EXPECT_FALSE(v.has<protocol::Ack>()) << "nor the retry's ack";
     EXPECT_EQ(flaky->transactions, before);
     ASSERT_EQ(loop.size(), 1u) << "one flush per turn";
     loop.front()();
