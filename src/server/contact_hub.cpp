@@ -586,7 +586,7 @@ bool ContactHub::replayed(ConnectionId conn, const Actor& who, const std::string
     if (cid.empty()) return false;
     // Applied earlier in this turn, not written yet: answered once that batch is durable, with it.
     if (auto p = pending_cids_.find(contact + '\n' + who.key() + '\n' + cid); p != pending_cids_.end()) {
-        pending_[p->second.first].replies.emplace_back(conn, protocol::Ack{cid, contact, p->second.second});
+        p->second.first->replies.emplace_back(conn, protocol::Ack{cid, contact, p->second.second});
         return true;
     }
     auto log = cids_.find(contact);
@@ -954,14 +954,15 @@ void ContactHub::commit(Batch& b) {
             }
     for (const auto& w : b.writes)
         for (const auto& e : w.events)
-            if (!e.cid.empty()) pending_cids_.emplace(w.contact.id + '\n' + e.party + '\n' + e.cid, std::pair{pending_.size(), e.seq});
-    pending_.push_back(std::move(b));
+            if (!e.cid.empty()) b.cids.push_back({w.contact.id + '\n' + e.party + '\n' + e.cid, e.seq});
+    Batch& queued = pending_.emplace_back(std::move(b));
+    for (const auto& c : queued.cids) pending_cids_.emplace(c.key, std::pair{&queued, c.seq});
     if (post_ && in_command_) {
         if (!flush_posted_) {
             flush_posted_ = true;
             post_([this] {
                 flush_posted_ = false;
-                flush_commits();
+                end_of_turn();
             });
         }
         return;
@@ -969,32 +970,106 @@ void ContactHub::commit(Batch& b) {
     flush_commits();
 }
 
+void ContactHub::end_of_turn() {
+    if (!writer_) return flush_commits();
+    if (!write_started_) start_write();
+}
+
 void ContactHub::flush_commits() {
-    if (pending_.empty()) return;
-    std::vector<Batch> group;
-    group.swap(pending_);
-    pending_cids_.clear();
+    if (!writer_) {
+        if (pending_.empty()) return;
+        Batches group;
+        group.swap(pending_);
+        if (auto error = write_now(group)) return refused(group, *error);
+        return written(group);
+    }
+    while (write_started_ || !pending_.empty()) {
+        if (!write_started_) start_write();
+        finish_write();
+    }
+}
+
+std::vector<ContactWrite> ContactHub::take_writes(Batches& group) {
     std::vector<ContactWrite> writes;
     for (auto& b : group)
         for (auto& w : b.writes) writes.push_back(std::move(w));
+    return writes;
+}
+
+void ContactHub::start_write() {
+    if (pending_.empty()) return;
+    writing_.swap(pending_); // the batches keep their addresses (pending_cids_)
+    write_started_ = true;
+    const std::uint64_t number = ++write_number_;
+    writer_->start(take_writes(writing_), [this, number, post = post_] {
+        post([this, number] { // on the io thread, unless flush_commits() waited for it first
+            if (write_started_ && write_number_ == number) finish_write();
+        });
+    });
+}
+
+void ContactHub::finish_write() {
+    auto error = writer_->wait();
+    write_started_ = false;
+    Batches group;
+    group.swap(writing_);
+    if (error) {
+        // What waits behind was made on the assumption that this would be written (rows it would not
+        // rewrite, sequence numbers after these): refused with it.
+        Batches later;
+        later.swap(pending_);
+        refused(group, *error);
+        return refused(later, *error);
+    }
+    const bool snapshots = std::any_of(group.begin(), group.end(), [](const Batch& b) { return !b.snapshots.empty(); });
+    if (snapshots && !pending_.empty()) {
+        // A snapshot is made of the records, which the waiting batches changed already: those must be durable
+        // too before it is sent.
+        Batches later;
+        later.swap(pending_);
+        auto later_error = write_now(later);
+        written(group);
+        if (later_error) return refused(later, *later_error);
+        written(later);
+    } else {
+        written(group);
+    }
+    if (!pending_.empty()) start_write();
+}
+
+std::optional<std::string> ContactHub::write_now(Batches& group) {
     try {
-        store_.write_contacts(writes);
-    } catch (const StoreError& e) {
-        log_line(std::string("cannot store contact events: ") + e.what());
-        for (const auto& w : writes) written_.erase(w.contact.id); // their next write writes the row
-        for (auto& b : group) {
-            if (b.requester) error(b.requester, b.requester_cid, code::internal, "the server failed; the command was not applied");
-            for (const auto& [login, change] : b.lists) unsent_lists_[login].then(change);
-            unsent_relist_.insert(b.relist.begin(), b.relist.end());
+        if (!writer_) {
+            store_.write_contacts(take_writes(group));
+            return std::nullopt;
         }
-        return;
+        writer_->start(take_writes(group), nullptr);
+        return writer_->wait();
+    } catch (const StoreError& e) {
+        return e.what();
     }
-    for (const auto& w : writes) {
-        if (!records_.count(w.contact.id)) continue; // closed: retries get `closed` before any cid lookup
-        auto& log = cids_[w.contact.id];
-        for (const auto& e : w.events)
-            if (!e.cid.empty()) log.seqs.emplace(e.party + '\n' + e.cid, e.seq);
+}
+
+void ContactHub::refused(Batches& group, const std::string& why) {
+    log_line("cannot store contact events: " + why);
+    for (auto& b : group) {
+        for (const auto& c : b.cids) pending_cids_.erase(c.key);
+        for (const auto& id : b.touched) written_.erase(id); // their next write writes the row
+        if (b.requester) error(b.requester, b.requester_cid, code::internal, "the server failed; the command was not applied");
+        for (const auto& [login, change] : b.lists) unsent_lists_[login].then(change);
+        unsent_relist_.insert(b.relist.begin(), b.relist.end());
     }
+}
+
+void ContactHub::written(Batches& group) {
+    for (auto& b : group)
+        for (const auto& c : b.cids) {
+            pending_cids_.erase(c.key);
+            const auto contact_end = c.key.find('\n');
+            const std::string contact = c.key.substr(0, contact_end);
+            if (!records_.count(contact)) continue; // closed: retries get `closed` before any cid lookup
+            cids_[contact].seqs.emplace(c.key.substr(contact_end + 1), c.seq);
+        }
     for (auto& b : group) deliver(b);
 }
 

@@ -25,6 +25,7 @@
 #include "protocol/messages.h"
 #include "server/config.h"
 #include "server/contact_record.h"
+#include "server/contact_writer.h"
 #include "server/store/store.h"
 #include "server/translate/translator.h"
 
@@ -95,7 +96,13 @@ class ContactHub {
     // command that needs the store's view (a resume, a retried cid) sees the waiting batches too. Without it
     // (tests), every commit is written and sent at once.
     void group_commits(std::function<void(std::function<void()>)> post) { post_ = std::move(post); }
-    // Writes and sends every waiting batch now (also called before any commit outside a command).
+    // With group commit and a writer, a turn's transaction is written by `writer` (its own thread) while the io
+    // thread goes on with the next commands; those wait, and are written together, until it is durable. Then
+    // its batches are sent, in order (a batch with snapshots first makes every later batch durable too: a
+    // snapshot is made of the records as they are now). `writer` outlives the hub's use.
+    void write_behind(ContactWriter* writer) { writer_ = writer; }
+    // Writes and sends every waiting batch now (also called before any commit outside a command and before the
+    // store is read for a contact).
     void flush_commits();
 
     // --- time ----------------------------------------------------------------------------------------------
@@ -117,7 +124,7 @@ class ContactHub {
     const protocol::FileLimits& file_limits() const { return file_limits_; }
     // Why `who` (an agent login or a visitor id) may not send a file on `contact` now, or nullptr when they may:
     // "not_found" (no such contact, or not theirs), "closed", "not_assigned" (no agent holds it).
-    const char* file_refusal(const std::string& contact, bool agent, const std::string& who) const;
+    const char* file_refusal(const std::string& contact, bool agent, const std::string& who);
     // Announces a file on its contact: the `file` event, written with the file's row in one transaction, then
     // sent to both parties, each with their own link. Returns the event as its sender gets it. The caller checked
     // file_refusal() just before (same io thread). Throws StoreError.
@@ -194,6 +201,11 @@ class ContactHub {
         }
         bool empty() const { return added.empty() && removed.empty(); }
     };
+    // A command with a client id applied in a batch not yet durable: a retry is answered with that batch.
+    struct CidEntry {
+        std::string key; // contact + '\n' + party key + '\n' + cid (pending_cids_)
+        std::uint64_t seq = 0;
+    };
     struct SnapshotReply {
         ConnectionId conn;
         std::string contact;
@@ -217,7 +229,9 @@ class ContactHub {
         std::vector<StoredFile> files;                    // written with their contact (share_file)
         std::vector<ContactWrite> writes;                 // what commit() took from the above for the store
         std::set<std::string> queues_moved;               // services whose waiting order changed (positions)
+        std::vector<CidEntry> cids;                       // commands with a cid applied in this batch
     };
+    using Batches = std::deque<Batch>; // a deque: pending_cids_ points into it
 
     // The batch of a client's command (its connection gets `internal` if the store fails), and a refusal in it.
     Batch command_batch(ConnectionId conn, const std::string& cid, TimePoint now) const;
@@ -282,6 +296,15 @@ class ContactHub {
     void touch(Batch& b, const std::string& contact);
     // Persists the batch, then sends it; with group commit during a WebSocket command, later in the turn.
     void commit(Batch& b);
+    // The end of a turn: the waiting batches go to the writer, unless it is busy (then they go when it is done).
+    void end_of_turn();
+    void start_write();   // hands pending_ to writer_
+    void finish_write();  // waits for writer_, then sends (or refuses) what it wrote
+    // Writes these batches on store_ (no writer) or through writer_ (idle), waiting for it; nullopt or the error.
+    std::optional<std::string> write_now(Batches& group);
+    static std::vector<ContactWrite> take_writes(Batches& group); // moved out of the batches
+    void written(Batches& group);                          // durable: cids remembered, then sent
+    void refused(Batches& group, const std::string& why);  // not written: nothing sent, requesters told
     void deliver(Batch& b); // sends a batch whose writes are durable
     // Tells waiting visitors of these services their new queue.position, when it changed.
     void send_positions(const std::set<std::string>& services);
@@ -355,10 +378,14 @@ class ContactHub {
     std::set<std::string> unsent_relist_;
     std::function<void()> deadline_changed_;
     // [SECTION] Group commit: batches committed but not yet written, in order (see group_commits()).
-    std::vector<Batch> pending_;
-    // The commands with a cid in pending_: contact + '\n' + party key + '\n' + cid -> (index in pending_, seq).
-    std::unordered_map<std::string, std::pair<std::size_t, std::uint64_t>> pending_cids_;
+    Batches pending_;
+    Batches writing_; // handed to writer_, not durable yet (before pending_)
+    // The commands with a cid in writing_ or pending_: CidEntry::key -> (its batch, seq).
+    std::unordered_map<std::string, std::pair<Batch*, std::uint64_t>> pending_cids_;
     std::function<void(std::function<void()>)> post_;
+    ContactWriter* writer_ = nullptr;
+    bool write_started_ = false;     // writer_ has writing_
+    std::uint64_t write_number_ = 0; // which start() a posted completion belongs to
     bool in_command_ = false;  // handle() runs: commits may wait for the end of the turn
     bool flush_posted_ = false;
     std::map<std::string, std::size_t> positions_; // pending contact -> the queue.position its visitor has

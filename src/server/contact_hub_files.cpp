@@ -7,9 +7,10 @@
 
 namespace sb::server {
 
-const char* ContactHub::file_refusal(const std::string& contact, bool agent, const std::string& who) const {
+const char* ContactHub::file_refusal(const std::string& contact, bool agent, const std::string& who) {
     auto it = records_.find(contact);
     if (it == records_.end()) { // closed (to its parties), or unknown
+        flush_commits();        // the store has every batch applied so far
         auto stored = contact.empty() ? std::nullopt : store_.find_contact(contact);
         const bool party = stored && (agent ? stored->agent_id == who : stored->visitor_id == who);
         return party && stored->state == "closed" ? "closed" : "not_found";

@@ -215,8 +215,23 @@ int main(int argc, char** argv) {
     server_options.admin = &admin;
     server_options.files = &files;
     if (retention.enabled()) server_options.retention = &retention;
-    server_options.on_io = [&translator, &contacts, &password_checks](std::function<void(std::function<void()>)> post) {
-        if (!std::getenv("SB_NO_GROUP_COMMIT")) contacts.group_commits(post); // one transaction per turn of the event loop
+    // Contact writes commit on a thread and store connection of their own (server/contact_writer.h), so the io
+    // thread reads the next commands while a transaction syncs. SB_NO_GROUP_COMMIT=1: one synchronous transaction
+    // per command, for comparison (docs/performance.md).
+    const bool group_commit = !std::getenv("SB_NO_GROUP_COMMIT");
+    std::unique_ptr<StoreWriter> writer;
+    if (group_commit) {
+        try {
+            writer = std::make_unique<StoreWriter>(open_store(config.storage));
+        } catch (const StoreError& e) {
+            fail(exit_code::storage, "cannot open database " + describe_store(config.storage) + ": " + e.what());
+        }
+    }
+    server_options.on_io = [&translator, &contacts, &password_checks, &writer](std::function<void(std::function<void()>)> post) {
+        if (writer) { // one transaction per turn of the event loop, written behind it
+            contacts.group_commits(post);
+            contacts.write_behind(writer.get());
+        }
         password_checks.set_post(post); // checked logins are answered on the io thread
         if (translator) translator->set_post(std::move(post)); // answers come back on the io thread
     };

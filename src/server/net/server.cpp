@@ -82,6 +82,13 @@ std::optional<std::string> run_server(const ServerOptions& options, SessionHub& 
                  std::to_string(ctx.sessions.size()) + " WebSocket connections");
         if (timer) timer->stop();
         if (retention) retention->stop();
+        if (hub.contacts()) { // what is being written is sent before the goodbye
+            try {
+                hub.contacts()->flush_commits();
+            } catch (const std::exception& e) {
+                log_line(std::string("cannot finish the contact writes: ") + e.what());
+            }
+        }
         listener->stop();
         ctx.shutting_down = true;
         ctx.on_all_closed = [&ioc] { ioc.stop(); };

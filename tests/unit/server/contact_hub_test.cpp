@@ -121,6 +121,47 @@ class FlakyStore final : public Store {
     std::unique_ptr<Store> inner_;
 };
 
+// A ContactWriter driven by hand: start() keeps the writes; complete() writes them and runs `done`, as the writer
+// thread does; wait() writes them at once if complete() has not.
+class ManualWriter final : public ContactWriter {
+  public:
+    explicit ManualWriter(Store& store) : store_(store) {}
+    int starts = 0;
+    bool busy() const { return !written_; }
+    void start(std::vector<ContactWrite> writes, std::function<void()> done) override {
+        EXPECT_FALSE(busy()) << "one write at a time";
+        ++starts;
+        writes_ = std::move(writes);
+        done_ = std::move(done);
+        written_ = false;
+        error_.reset();
+    }
+    std::optional<std::string> wait() override {
+        write();
+        return error_;
+    }
+    void complete() {
+        write();
+        if (auto done = std::exchange(done_, nullptr)) done();
+    }
+
+  private:
+    void write() {
+        if (written_) return;
+        written_ = true;
+        try {
+            store_.write_contacts(writes_);
+        } catch (const StoreError& e) {
+            error_ = e.what();
+        }
+    }
+    Store& store_;
+    std::vector<ContactWrite> writes_;
+    std::function<void()> done_;
+    bool written_ = true;
+    std::optional<std::string> error_;
+};
+
 const char* config_text = R"({
   "sites": [{"id": "demo", "name": "Demo shop", "url": "http://shop.example/"}],
   "services": [
@@ -1484,6 +1525,105 @@ TEST_F(ContactHubTest, GroupCommitWritesATurnsCommandsTogetherThenSendsThemInOrd
     EXPECT_EQ(alice.last<protocol::Error>().cid, "m6");
     EXPECT_TRUE(alice.events().empty());
     flaky->fail_writes = false;
+}
+
+TEST_F(ContactHubTest, WriteBehindReadsTheNextCommandsWhileATurnIsWrittenAndSendsOnlyWhatIsDurable) {
+    Conn& alice = agent("alice");
+    Conn& v = visitor();
+    auto id = ask(v);
+    take(alice, id);
+    std::vector<std::function<void()>> loop; // the io thread's queue
+    auto run = [&loop] {
+        auto now = std::move(loop);
+        loop.clear();
+        for (auto& f : now) f();
+    };
+    ManualWriter writer(*store);
+    contacts->group_commits([&loop](std::function<void()> f) { loop.push_back(std::move(f)); });
+    contacts->write_behind(&writer);
+    alice.clear();
+    v.clear();
+
+    send(v, protocol::ContactSend{"m1", id, "one"});
+    run(); // the end of the turn: the writer gets it
+    ASSERT_EQ(writer.starts, 1);
+    send(v, protocol::ContactSend{"m2", id, "two"});
+    send(alice, protocol::ContactSend{"m3", id, "three"});
+    send(v, protocol::ContactSend{"m1", id, "one"}); // a retry of what is being written
+    run();
+    EXPECT_EQ(writer.starts, 1) << "the next turns wait while a write is under way";
+    EXPECT_TRUE(alice.events().empty()) << "nothing is sent before it is durable";
+    EXPECT_FALSE(v.has<protocol::Ack>());
+
+    writer.complete(); // durable: its completion comes back through the io thread
+    EXPECT_TRUE(alice.events().empty());
+    run();
+    ASSERT_EQ(alice.events().size(), 1u);
+    EXPECT_EQ(std::get<ev::Message>(alice.events()[0].body).text, "one");
+    EXPECT_EQ(v.last<protocol::Ack>().cid, "m1") << "the retry is answered with the write it waited for";
+    EXPECT_EQ(writer.starts, 2) << "the turns that waited go together";
+    writer.complete();
+    run();
+    auto heard = alice.events();
+    ASSERT_EQ(heard.size(), 3u);
+    expect_no_gaps(heard, heard.front().seq);
+    EXPECT_EQ(std::get<ev::Message>(heard[2].body).text, "three");
+
+    // A resume waits for the write under way and sees everything applied before it.
+    send(v, protocol::ContactSend{"m4", id, "four"});
+    run();
+    ASSERT_TRUE(writer.busy());
+    send(v, protocol::ContactResume{"r", id, heard.back().seq});
+    auto snap = v.last<protocol::ContactSnapshot>();
+    ASSERT_EQ(snap.events.size(), 1u);
+    EXPECT_EQ(std::get<ev::Message>(snap.events[0].body).text, "four");
+    EXPECT_EQ(alice.events().back().seq, snap.contact.seq);
+    run(); // the posted completion of a write already finished does nothing
+    EXPECT_FALSE(writer.busy());
+
+    // A claim's snapshot made while later commands wait: they are made durable first, so the snapshot (made of
+    // the records as they are now) never shows what the store does not have.
+    Conn& v2 = visitor("Second");
+    protocol::ContactRequestMsg request;
+    request.cid = "q";
+    request.service = "sales";
+    send(v2, request);
+    run();
+    writer.complete();
+    run();
+    auto id2 = v2.last<protocol::ContactSnapshot>().contact.id;
+    alice.clear();
+    send(alice, protocol::ContactClaim{"k2", id2});
+    run();
+    send(v2, protocol::ContactSend{"w1", id2, "still there?"});
+    run();
+    writer.complete();
+    run();
+    auto claimed = alice.last<protocol::ContactSnapshot>();
+    EXPECT_EQ(claimed.contact.seq, claimed.events.back().seq);
+    EXPECT_EQ(std::get<ev::Message>(claimed.events.back().body).text, "still there?");
+    EXPECT_EQ(store->find_contact(id2)->state, "assigned");
+    EXPECT_FALSE(writer.busy());
+
+    // A failed write refuses its commands and those waiting behind it; none of it is sent.
+    alice.clear();
+    v.clear();
+    flaky->fail_writes = true;
+    send(v, protocol::ContactSend{"m5", id, "lost"});
+    run();
+    send(alice, protocol::ContactSend{"m6", id, "lost too"});
+    run();
+    writer.complete();
+    run();
+    EXPECT_EQ(v.last<protocol::Error>().code, protocol::code::internal);
+    EXPECT_EQ(alice.last<protocol::Error>().cid, "m6");
+    EXPECT_TRUE(alice.events().empty());
+    flaky->fail_writes = false;
+    send(v, protocol::ContactSend{"m5", id, "again"}); // not applied: a retry is applied now
+    run();
+    writer.complete();
+    run();
+    EXPECT_EQ(std::get<ev::Message>(alice.events().back().body).text, "again");
 }
 
 TEST_F(ContactHubTest, WaitingVisitorsAreToldTheirPlaceInTheQueue) {
