@@ -2,9 +2,9 @@
 // this process as the baseline. Prints figures and the ratio; docs/performance.md records them.
 //
 //   server_bench --server build/release/src/server/switchboard-server [--visitors 10000] [--agents 200]
-//                [--rate 200] [--messages-per-second 5000] [--seconds 5]
+//                [--rate 200] [--messages-per-second 5000] [--seconds 5] [--window 8]
 //
-// Phases: (1) echo baseline throughput, (2) switchboard relay throughput with the same clients, (3) agents
+// Phases: (1) echo baseline throughput (ping-pong and bursts of --window), (2) switchboard relay throughput with the same clients, (3) agents
 // log in and visitors ask for contacts at --rate: assignment latency = request sent until the contact shows
 // in queue.waiting at every eligible agent, and contacts routed (claimed) per second, (4) chat relay latency
 // at --messages-per-second, (5) idle memory per connection with --visitors connections held.
@@ -268,7 +268,7 @@ double own_cpu_us() {
 
 struct Options {
     std::string server = "build/release/src/server/switchboard-server";
-    int visitors = 10000, agents = 200, rate = 200, mps = 5000, seconds = 5, pairs = 50;
+    int visitors = 10000, agents = 200, rate = 200, mps = 5000, seconds = 5, pairs = 50, window = 8;
 };
 
 } // namespace
@@ -289,6 +289,8 @@ int main(int argc, char** argv) {
             o.mps = std::stoi(v);
         else if (k == "--seconds")
             o.seconds = std::stoi(v);
+        else if (k == "--window")
+            o.window = std::max(1, std::stoi(v));
         else {
             std::fprintf(stderr, "unknown option %s\n", k.c_str());
             return 2;
@@ -303,27 +305,37 @@ int main(int argc, char** argv) {
     asio::io_context io;
     const auto window = std::chrono::seconds(o.seconds);
 
-    // (1) + (2): ping-pong throughput, echo baseline then switchboard relay, same number of clients.
+    // (1) + (2): relay throughput, echo baseline then switchboard relay, same number of clients, in two modes:
+    // ping-pong (each client waits for the answer to its message before the next) and bursts (each client sends
+    // --window messages back to back, then waits for their answers).
     double echo_rps = 0, relay_rps = 0, relay_cpu_us = 0, relay_client_cpu_us = 0, echo_cpu_us = 0;
+    double echo_burst_rps = 0, burst_rps = 0, burst_cpu_us = 0;
     {
         EchoServer echo;
-        long done = 0;
-        const double cpu_before = own_cpu_us();
-        auto until = Clock::now() + window;
-        run_all(io, o.pairs, [&](int) -> awaitable<void> {
-            Client c(io);
-            co_await c.connect(echo.port());
-            const std::string text =
-                frame({{"type", "contact.send"}, {"contact", "k-1"}, {"text", "hello from a visitor"}});
-            while (Clock::now() < until) {
-                co_await c.send(text);
-                co_await c.recv();
-                ++done;
+        const std::string text = frame({{"type", "contact.send"}, {"contact", "k-1"}, {"text", "hello from a visitor"}});
+        for (const int burst : {1, o.window}) {
+            long done = 0;
+            const double cpu_before = own_cpu_us();
+            auto until = Clock::now() + window;
+            run_all(io, o.pairs, [&](int) -> awaitable<void> {
+                Client c(io);
+                co_await c.connect(echo.port());
+                while (Clock::now() < until) {
+                    for (int i = 0; i < burst; ++i)
+                        co_await c.send(text);
+                    for (int i = 0; i < burst; ++i)
+                        co_await c.recv();
+                    done += burst;
+                }
+                co_await c.ws.async_close(websocket::close_code::normal, use_awaitable);
+            });
+            if (burst == 1) {
+                echo_rps = static_cast<double>(done) / o.seconds;
+                echo_cpu_us = (own_cpu_us() - cpu_before) / static_cast<double>(std::max(1L, done));
+            } else {
+                echo_burst_rps = static_cast<double>(done) / o.seconds;
             }
-            co_await c.ws.async_close(websocket::close_code::normal, use_awaitable);
-        });
-        echo_rps = static_cast<double>(done) / o.seconds;
-        echo_cpu_us = (own_cpu_us() - cpu_before) / static_cast<double>(std::max(1L, done));
+        }
     }
 
     ServerProcess server;
@@ -389,6 +401,11 @@ int main(int argc, char** argv) {
                         }
                         continue;
                     }
+                    // Relay latency is measured on the texts of phase (4) ("m<pair>-<n>"); the message events
+                    // of the throughput phases are only read, as the echo clients' answers are.
+                    if (text.find("\"contact.event\"") != std::string::npos &&
+                        text.find("\"text\":\"m") == std::string::npos)
+                        continue;
                     auto j = json::parse(text, nullptr, false);
                     const std::string type = j.value("type", "");
                     if (type == "queue.waiting" || type == "queue.changed") {
@@ -467,7 +484,8 @@ int main(int argc, char** argv) {
         "assignment latency (request -> listed at all %d agents): p50 %.2f ms, p99 %.2f ms (%zu samples)\n",
         o.agents, assign.pct(50), assign.pct(99), assign.samples.size());
 
-    // (4) chat relay at --messages-per-second over the assigned pairs; each visitor waits for its own event.
+    // (4) chat relay at --messages-per-second over the assigned pairs; each visitor waits for its own event. The
+    // pairs' schedules are staggered evenly over the period: independent visitors do not all send at one instant.
     long relayed = 0;
     double cpu0 = server.cpu_us();
     auto t1 = Clock::now();
@@ -476,7 +494,8 @@ int main(int argc, char** argv) {
         Client& c = *chatters[p];
         asio::steady_timer t(io);
         for (int n = 0; Clock::now() < t1 + window; ++n) {
-            t.expires_at(t1 + std::chrono::microseconds(1'000'000LL * n / per_pair));
+            const long long period_us = 1'000'000LL / per_pair, pairs = static_cast<long long>(chatters.size());
+            t.expires_at(t1 + std::chrono::microseconds(period_us * n + period_us * p / pairs));
             co_await t.async_wait(use_awaitable);
             std::string text = "m";
             text += std::to_string(p);
@@ -504,42 +523,55 @@ int main(int argc, char** argv) {
                 o.mps, chatters.size(), relayed / relay_secs, relay.pct(50), relay.pct(99), relay.samples.size(),
                 (server.cpu_us() - cpu0) / static_cast<double>(std::max(1L, relayed)));
 
-    // (2) ping-pong relay throughput with as many clients as the echo baseline.
-    {
+    // (2) relay throughput with as many clients as the echo baseline, ping-pong then bursts. A visitor's own
+    // event back (its cid) says the message is durable and relayed; the frames are scanned for it, not parsed,
+    // so that the clients cost about what the echo clients do.
+    for (const int burst : {1, o.window}) {
         long done = 0;
         cpu0 = server.cpu_us();
         const double client0 = own_cpu_us();
         auto until = Clock::now() + window;
         run_all(io, static_cast<int>(chatters.size()), [&](int p) -> awaitable<void> {
             Client& c = *chatters[p];
-            for (int n = 0; Clock::now() < until; ++n) {
-                std::string cid = "pp";
-                cid += std::to_string(p);
-                cid += '-';
-                cid += std::to_string(n);
-                {
+            std::vector<std::string> acks(static_cast<std::size_t>(burst));
+            for (int n = 0; Clock::now() < until;) {
+                for (int i = 0; i < burst; ++i, ++n) {
+                    std::string cid = (burst == 1 ? "pp" : "pb") + std::to_string(p) + '-' + std::to_string(n);
                     const std::string out_ = frame({{"type", "contact.send"},
                                                     {"cid", cid},
                                                     {"contact", chatter_contacts[p]},
                                                     {"text", "hello from a visitor"}});
+                    acks[static_cast<std::size_t>(i)] = "\"cid\":\"" + cid + '"';
                     co_await c.send(out_);
                 }
-                for (;;) {
-                    auto j = json::parse(co_await c.recv(), nullptr, false);
-                    if (j.value("cid", "") == cid) break;
+                for (int i = 0; i < burst;) { // in order: the server answers a connection's commands in order
+                    const std::string in = co_await c.recv();
+                    if (in.find(acks[static_cast<std::size_t>(i)]) != std::string::npos) ++i;
+                    else if (in.find("\"type\":\"error\"") != std::string::npos) throw std::runtime_error(in);
                 }
-                ++done;
+                done += burst;
             }
         });
-        relay_rps = static_cast<double>(done) / o.seconds;
-        relay_cpu_us = (server.cpu_us() - cpu0) / static_cast<double>(std::max(1L, done));
-        relay_client_cpu_us = (own_cpu_us() - client0) / static_cast<double>(std::max(1L, done));
+        const double rps = static_cast<double>(done) / o.seconds;
+        const double cpu = (server.cpu_us() - cpu0) / static_cast<double>(std::max(1L, done));
+        if (burst == 1) {
+            relay_rps = rps;
+            relay_cpu_us = cpu;
+            relay_client_cpu_us = (own_cpu_us() - client0) / static_cast<double>(std::max(1L, done));
+        } else {
+            burst_rps = rps;
+            burst_cpu_us = cpu;
+        }
     }
     std::printf("relay throughput (ping-pong, %zu clients): switchboard %.0f msg/s, bare Beast echo %.0f "
                 "msg/s, ratio %.3f; server CPU %.0f us per message; bench clients' CPU %.0f us per message "
                 "(echo phase: %.0f, clients and echo server)\n",
                 chatters.size(), relay_rps, echo_rps, echo_rps > 0 ? relay_rps / echo_rps : 0.0, relay_cpu_us,
                 relay_client_cpu_us, echo_cpu_us);
+    std::printf("relay throughput (bursts of %d, %zu clients): switchboard %.0f msg/s, bare Beast echo %.0f msg/s, "
+                "ratio %.3f; server CPU %.0f us per message\n",
+                o.window, chatters.size(), burst_rps, echo_burst_rps, echo_burst_rps > 0 ? burst_rps / echo_burst_rps : 0.0,
+                burst_cpu_us);
 
     // (5) idle memory: hold --visitors visitor connections, each after visitor.hello.
     const long before = server.rss_kib();
