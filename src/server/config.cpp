@@ -154,9 +154,11 @@ ListenConfig read_listen(const Object& o) {
 }
 
 StorageConfig read_storage(const Object& o) {
-    o.allow_only({"kind", "path", "url"});
+    o.allow_only({"kind", "path", "url", "commit_spacing_us"});
     StorageConfig s;
     s.kind = o.string_or("kind", s.kind);
+    s.commit_spacing_us = static_cast<int>(
+        o.integer_or("commit_spacing_us", s.commit_spacing_us, 0, 100000, "an integer from 0 to 100000"));
     if (s.kind != "sqlite" && s.kind != "postgres") throw Bad{o.field("kind") + " must be \"sqlite\" or \"postgres\""};
     if (s.kind == "sqlite") {
         if (o.find("url")) throw Bad{o.field("url") + " is for kind \"postgres\" only"};

@@ -30,6 +30,7 @@ struct StorageConfig {
     std::string kind = "sqlite";             // "sqlite" or "postgres"
     std::string path = "var/switchboard.db"; // sqlite: relative to the working directory
     std::string url;                         // postgres: libpq URI or key=value connection string
+    int commit_spacing_us = 500; // contact transactions start at least this far apart (StoreWriter); 0: at once
 };
 
 struct Limits {

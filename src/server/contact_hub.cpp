@@ -584,7 +584,7 @@ ContactRecord* ContactHub::acting_on(ConnectionId conn, const Actor& who, const 
 
 bool ContactHub::replayed(ConnectionId conn, const Actor& who, const std::string& contact, const std::string& cid) {
     if (cid.empty()) return false;
-    // Applied earlier in this turn, not written yet: answered once that batch is durable, with it.
+    // Applied, not durable yet (this turn's, or being written): answered once that batch is durable, with it.
     if (auto p = pending_cids_.find(contact + '\n' + who.key() + '\n' + cid); p != pending_cids_.end()) {
         p->second.first->replies.emplace_back(conn, protocol::Ack{cid, contact, p->second.second});
         return true;
@@ -1051,6 +1051,7 @@ std::optional<std::string> ContactHub::write_now(Batches& group) {
 }
 
 void ContactHub::refused(Batches& group, const std::string& why) {
+    if (group.empty()) return;
     log_line("cannot store contact events: " + why);
     for (auto& b : group) {
         for (const auto& c : b.cids) pending_cids_.erase(c.key);

@@ -4,7 +4,8 @@
 
 namespace sb::server {
 
-StoreWriter::StoreWriter(std::unique_ptr<Store> store) : store_(std::move(store)), thread_([this] { run(); }) {}
+StoreWriter::StoreWriter(std::unique_ptr<Store> store, std::chrono::microseconds spacing)
+    : store_(std::move(store)), spacing_(spacing), thread_([this] { run(); }) {}
 
 StoreWriter::~StoreWriter() {
     {
@@ -34,6 +35,7 @@ std::optional<std::string> StoreWriter::wait() {
 }
 
 void StoreWriter::run() {
+    std::chrono::steady_clock::time_point last_start{};
     for (;;) {
         std::vector<ContactWrite> writes;
         std::function<void()> done;
@@ -44,6 +46,10 @@ void StoreWriter::run() {
             has_job_ = false;
             writes = std::move(writes_);
             done = std::move(done_);
+        }
+        if (spacing_.count() > 0) {
+            std::this_thread::sleep_until(last_start + spacing_);
+            last_start = std::chrono::steady_clock::now();
         }
         std::optional<std::string> error;
         try {

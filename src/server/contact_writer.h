@@ -8,6 +8,7 @@
 #pragma once
 #include "server/store/store.h"
 
+#include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <memory>
@@ -32,7 +33,9 @@ class ContactWriter {
 
 class StoreWriter final : public ContactWriter {
   public:
-    explicit StoreWriter(std::unique_ptr<Store> store); // the writer's own connection
+    // `store`: the writer's own connection. `spacing`: a transaction starts at least this long after the one
+    // before it started (the batches that come meanwhile wait and go together: fewer syncs under load).
+    explicit StoreWriter(std::unique_ptr<Store> store, std::chrono::microseconds spacing = {});
     ~StoreWriter() override;                              // finishes the write under way, then stops
     StoreWriter(const StoreWriter&) = delete;
     StoreWriter& operator=(const StoreWriter&) = delete;
@@ -44,6 +47,7 @@ class StoreWriter final : public ContactWriter {
     void run();
 
     std::unique_ptr<Store> store_;
+    const std::chrono::microseconds spacing_;
     std::mutex mutex_;
     std::condition_variable wake_;
     bool has_job_ = false;  // started, not taken by the thread yet

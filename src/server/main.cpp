@@ -222,7 +222,8 @@ int main(int argc, char** argv) {
     std::unique_ptr<StoreWriter> writer;
     if (group_commit) {
         try {
-            writer = std::make_unique<StoreWriter>(open_store(config.storage));
+            writer = std::make_unique<StoreWriter>(open_store(config.storage),
+                                                   std::chrono::microseconds(config.storage.commit_spacing_us));
         } catch (const StoreError& e) {
             fail(exit_code::storage, "cannot open database " + describe_store(config.storage) + ": " + e.what());
         }

@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <future>
 #include <memory>
 #include <random>
 #include <set>
@@ -1624,6 +1625,23 @@ TEST_F(ContactHubTest, WriteBehindReadsTheNextCommandsWhileATurnIsWrittenAndSend
     writer.complete();
     run();
     EXPECT_EQ(std::get<ev::Message>(alice.events().back().body).text, "again");
+}
+
+TEST(StoreWriter, WritesOnItsOwnThreadAndReportsEachWrite) {
+    sb::test::TempDir dir;
+    auto owned = std::make_unique<FlakyStore>(open_sqlite_store(dir / "db.sqlite"));
+    FlakyStore* flaky = owned.get();
+    StoreWriter writer(std::move(owned), std::chrono::microseconds(500));
+    std::promise<std::thread::id> done;
+    writer.start({}, [&done] { done.set_value(std::this_thread::get_id()); });
+    EXPECT_EQ(writer.wait(), std::nullopt);
+    EXPECT_NE(done.get_future().get(), std::this_thread::get_id()) << "done runs on the writer's thread";
+    EXPECT_EQ(flaky->transactions, 1);
+    flaky->fail_writes = true; // the writer is idle: start() hands this over under its lock
+    writer.start({}, nullptr);
+    EXPECT_EQ(writer.wait(), std::optional<std::string>("disk full (test)"));
+    flaky->fail_writes = false;
+    writer.start({}, nullptr); // a write under way when the writer goes is finished first
 }
 
 TEST_F(ContactHubTest, WaitingVisitorsAreToldTheirPlaceInTheQueue) {

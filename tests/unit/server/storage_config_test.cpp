@@ -27,6 +27,7 @@ TEST(StorageConfig, DefaultsToSqlite) {
     EXPECT_EQ(r->storage.kind, "sqlite");
     EXPECT_EQ(r->storage.path, "var/switchboard.db");
     EXPECT_EQ(r->storage.url, "");
+    EXPECT_EQ(r->storage.commit_spacing_us, 500);
 }
 
 TEST(StorageConfig, ReadsPostgresWithItsUrl) {
@@ -53,6 +54,11 @@ TEST(StorageConfig, RefusesEachInvalidStorage) {
     auto bad = refusal(R"({"kind": "postgres", "url": "host=db nonsense"})");
     EXPECT_EQ(bad.rfind("config t.json: storage.url is not a PostgreSQL connection string: ", 0), 0u) << bad;
     EXPECT_EQ(bad.find('\n'), std::string::npos) << bad;
+    EXPECT_EQ(refusal(R"({"commit_spacing_us": -1})"), "config t.json: storage.commit_spacing_us must be an integer from 0 to 100000");
+    EXPECT_EQ(refusal(R"({"commit_spacing_us": 0.5})"), "config t.json: storage.commit_spacing_us must be an integer from 0 to 100000");
+    auto spaced = parse_config(with_storage(R"({"commit_spacing_us": 0})"), "t.json");
+    ASSERT_TRUE(spaced) << spaced.error().message;
+    EXPECT_EQ(spaced->storage.commit_spacing_us, 0);
     bad = refusal(R"({"kind": "postgres", "url": "postgresql://db/x?colour=blue"})");
     EXPECT_NE(bad.find("colour"), std::string::npos) << bad;
 }
