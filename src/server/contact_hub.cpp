@@ -1021,10 +1021,15 @@ void ContactHub::finish_write() {
         refused(group, *error);
         return refused(later, *error);
     }
-    const bool snapshots = std::any_of(group.begin(), group.end(), [](const Batch& b) { return !b.snapshots.empty(); });
-    if (snapshots && !pending_.empty()) {
-        // A snapshot is made of the records, which the waiting batches changed already: those must be durable
-        // too before it is sent.
+    std::set<std::string> snapshots; // contacts whose snapshot this group sends
+    for (const auto& b : group)
+        for (const auto& snap : b.snapshots) snapshots.insert(snap.contact);
+    const bool changed_since = std::any_of(pending_.begin(), pending_.end(), [&](const Batch& b) {
+        return std::any_of(b.touched.begin(), b.touched.end(), [&](const std::string& id) { return snapshots.count(id) > 0; });
+    });
+    if (changed_since) {
+        // A snapshot is made of the record as it is now, which a waiting batch changed already: the waiting
+        // batches must be durable too before it is sent.
         Batches later;
         later.swap(pending_);
         auto later_error = write_now(later);

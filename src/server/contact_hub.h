@@ -98,8 +98,8 @@ class ContactHub {
     void group_commits(std::function<void(std::function<void()>)> post) { post_ = std::move(post); }
     // With group commit and a writer, a turn's transaction is written by `writer` (its own thread) while the io
     // thread goes on with the next commands; those wait, and are written together, until it is durable. Then
-    // its batches are sent, in order (a batch with snapshots first makes every later batch durable too: a
-    // snapshot is made of the records as they are now). `writer` outlives the hub's use.
+    // its batches are sent, in order (a snapshot is made of its contact's record as it is now: if a waiting
+    // batch changed that contact, the waiting batches are written first). `writer` outlives the hub's use.
     void write_behind(ContactWriter* writer) { writer_ = writer; }
     // Writes and sends every waiting batch now (also called before any commit outside a command and before the
     // store is read for a contact).

@@ -1606,6 +1606,28 @@ TEST_F(ContactHubTest, WriteBehindReadsTheNextCommandsWhileATurnIsWrittenAndSend
     EXPECT_EQ(store->find_contact(id2)->state, "assigned");
     EXPECT_FALSE(writer.busy());
 
+    // Waiting batches that do not touch the snapshot's contact are not waited for: they are written next.
+    Conn& v3 = visitor("Third");
+    send(v3, request);
+    run();
+    writer.complete();
+    run();
+    auto id3 = v3.last<protocol::ContactSnapshot>().contact.id;
+    alice.clear();
+    send(alice, protocol::ContactClaim{"k3", id3});
+    run();
+    send(v, protocol::ContactSend{"u1", id, "unrelated"});
+    run();
+    const int starts = writer.starts;
+    writer.complete();
+    run();
+    EXPECT_EQ(alice.last<protocol::ContactSnapshot>().contact.id, id3);
+    EXPECT_EQ(writer.starts, starts + 1);
+    EXPECT_TRUE(writer.busy()) << "the unrelated message is being written";
+    writer.complete();
+    run();
+    EXPECT_EQ(std::get<ev::Message>(alice.events().back().body).text, "unrelated");
+
     // A failed write refuses its commands and those waiting behind it; none of it is sent.
     alice.clear();
     v.clear();
