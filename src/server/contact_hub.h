@@ -14,7 +14,8 @@
 // [SECTION] Durability
 // Every change is collected in a Batch; commit() writes the batch's contacts and events in one store
 // transaction and only then sends anything (events, snapshots, acks, waiting lists). If the store fails,
-// nothing is sent and the requester gets `internal`.
+// nothing is sent and the requester gets `internal`. In the server the transactions are written behind the
+// event loop by a ContactWriter (write_behind()); the hub itself stays on the io thread.
 //
 // [SECTION] Time
 // Nothing here reads the system clock: `clock` says what time it is (a FakeClock in tests). The transport
