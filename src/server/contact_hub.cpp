@@ -972,7 +972,7 @@ void ContactHub::commit(Batch& b) {
 
 void ContactHub::end_of_turn() {
     if (!writer_) return flush_commits();
-    if (!write_started_) start_write();
+    if (writing_.empty()) start_write();
 }
 
 void ContactHub::flush_commits() {
@@ -983,8 +983,8 @@ void ContactHub::flush_commits() {
         if (auto error = write_now(group)) return refused(group, *error);
         return written(group);
     }
-    while (write_started_ || !pending_.empty()) {
-        if (!write_started_) start_write();
+    while (!writing_.empty() || !pending_.empty()) {
+        if (writing_.empty()) start_write();
         finish_write();
     }
 }
@@ -999,18 +999,16 @@ std::vector<ContactWrite> ContactHub::take_writes(Batches& group) {
 void ContactHub::start_write() {
     if (pending_.empty()) return;
     writing_.swap(pending_); // the batches keep their addresses (pending_cids_)
-    write_started_ = true;
     const std::uint64_t number = ++write_number_;
     writer_->start(take_writes(writing_), [this, number, post = post_] {
         post([this, number] { // on the io thread, unless flush_commits() waited for it first
-            if (write_started_ && write_number_ == number) finish_write();
+            if (!writing_.empty() && write_number_ == number) finish_write();
         });
     });
 }
 
 void ContactHub::finish_write() {
     auto error = writer_->wait();
-    write_started_ = false;
     Batches group;
     group.swap(writing_);
     if (error) {
@@ -1024,7 +1022,7 @@ void ContactHub::finish_write() {
     std::set<std::string> snapshots; // contacts whose snapshot this group sends
     for (const auto& b : group)
         for (const auto& snap : b.snapshots) snapshots.insert(snap.contact);
-    const bool changed_since = std::any_of(pending_.begin(), pending_.end(), [&](const Batch& b) {
+    const bool changed_since = !snapshots.empty() && std::any_of(pending_.begin(), pending_.end(), [&](const Batch& b) {
         return std::any_of(b.touched.begin(), b.touched.end(), [&](const std::string& id) { return snapshots.count(id) > 0; });
     });
     if (changed_since) {

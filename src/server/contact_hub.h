@@ -380,12 +380,11 @@ class ContactHub {
     std::function<void()> deadline_changed_;
     // [SECTION] Group commit: batches committed but not yet written, in order (see group_commits()).
     Batches pending_;
-    Batches writing_; // handed to writer_, not durable yet (before pending_)
+    Batches writing_; // handed to writer_, not durable yet (before pending_); empty while writer_ is idle
     // The commands with a cid in writing_ or pending_: CidEntry::key -> (its batch, seq).
     std::unordered_map<std::string, std::pair<Batch*, std::uint64_t>> pending_cids_;
     std::function<void(std::function<void()>)> post_;
     ContactWriter* writer_ = nullptr;
-    bool write_started_ = false;     // writer_ has writing_
     std::uint64_t write_number_ = 0; // which start() a posted completion belongs to
     bool in_command_ = false;  // handle() runs: commits may wait for the end of the turn
     bool flush_posted_ = false;

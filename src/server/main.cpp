@@ -218,9 +218,8 @@ int main(int argc, char** argv) {
     // Contact writes commit on a thread and store connection of their own (server/contact_writer.h), so the io
     // thread reads the next commands while a transaction syncs. SB_NO_GROUP_COMMIT=1: one synchronous transaction
     // per command, for comparison (docs/performance.md).
-    const bool group_commit = !std::getenv("SB_NO_GROUP_COMMIT");
     std::unique_ptr<StoreWriter> writer;
-    if (group_commit) {
+    if (!std::getenv("SB_NO_GROUP_COMMIT")) {
         try {
             writer = std::make_unique<StoreWriter>(open_store(config.storage),
                                                    std::chrono::microseconds(config.storage.commit_spacing_us));

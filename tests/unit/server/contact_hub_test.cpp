@@ -1542,6 +1542,19 @@ TEST_F(ContactHubTest, WriteBehindReadsTheNextCommandsWhileATurnIsWrittenAndSend
     ManualWriter writer(*store);
     contacts->group_commits([&loop](std::function<void()> f) { loop.push_back(std::move(f)); });
     contacts->write_behind(&writer);
+    auto durable = [&] { // the turn ends, its write completes, the completion runs on the io thread
+        run();
+        writer.complete();
+        run();
+    };
+    protocol::ContactRequestMsg request;
+    request.cid = "q";
+    request.service = "sales";
+    auto ask_durably = [&](Conn& visitor) {
+        send(visitor, request);
+        durable();
+        return visitor.last<protocol::ContactSnapshot>().contact.id;
+    };
     alice.clear();
     v.clear();
 
@@ -1585,21 +1598,12 @@ TEST_F(ContactHubTest, WriteBehindReadsTheNextCommandsWhileATurnIsWrittenAndSend
     // A claim's snapshot made while later commands wait: they are made durable first, so the snapshot (made of
     // the records as they are now) never shows what the store does not have.
     Conn& v2 = visitor("Second");
-    protocol::ContactRequestMsg request;
-    request.cid = "q";
-    request.service = "sales";
-    send(v2, request);
-    run();
-    writer.complete();
-    run();
-    auto id2 = v2.last<protocol::ContactSnapshot>().contact.id;
+    auto id2 = ask_durably(v2);
     alice.clear();
     send(alice, protocol::ContactClaim{"k2", id2});
     run();
     send(v2, protocol::ContactSend{"w1", id2, "still there?"});
-    run();
-    writer.complete();
-    run();
+    durable();
     auto claimed = alice.last<protocol::ContactSnapshot>();
     EXPECT_EQ(claimed.contact.seq, claimed.events.back().seq);
     EXPECT_EQ(std::get<ev::Message>(claimed.events.back().body).text, "still there?");
@@ -1608,11 +1612,7 @@ TEST_F(ContactHubTest, WriteBehindReadsTheNextCommandsWhileATurnIsWrittenAndSend
 
     // Waiting batches that do not touch the snapshot's contact are not waited for: they are written next.
     Conn& v3 = visitor("Third");
-    send(v3, request);
-    run();
-    writer.complete();
-    run();
-    auto id3 = v3.last<protocol::ContactSnapshot>().contact.id;
+    auto id3 = ask_durably(v3);
     alice.clear();
     send(alice, protocol::ContactClaim{"k3", id3});
     run();
@@ -1635,17 +1635,13 @@ TEST_F(ContactHubTest, WriteBehindReadsTheNextCommandsWhileATurnIsWrittenAndSend
     send(v, protocol::ContactSend{"m5", id, "lost"});
     run();
     send(alice, protocol::ContactSend{"m6", id, "lost too"});
-    run();
-    writer.complete();
-    run();
+    durable();
     EXPECT_EQ(v.last<protocol::Error>().code, protocol::code::internal);
     EXPECT_EQ(alice.last<protocol::Error>().cid, "m6");
     EXPECT_TRUE(alice.events().empty());
     flaky->fail_writes = false;
     send(v, protocol::ContactSend{"m5", id, "again"}); // not applied: a retry is applied now
-    run();
-    writer.complete();
-    run();
+    durable();
     EXPECT_EQ(std::get<ev::Message>(alice.events().back().body).text, "again");
 }
 
