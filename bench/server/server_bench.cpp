@@ -3,6 +3,7 @@
 //
 //   server_bench --server build/release/src/server/switchboard-server [--visitors 10000] [--agents 200]
 //                [--rate 200] [--messages-per-second 5000] [--seconds 5] [--window 8]
+//                [--commit-spacing-us N] (the server's storage.commit_spacing_us; its default if not given)
 //
 // Phases: (1) echo baseline throughput (ping-pong and bursts of --window), (2) switchboard relay throughput with the same clients, (3) agents
 // log in and visitors ask for contacts at --rate: assignment latency = request sent until the contact shows
@@ -221,7 +222,7 @@ struct ServerProcess {
     }
 };
 
-json bench_config(int agents) {
+json bench_config(int agents, int commit_spacing_us) {
     json a = json::array();
     for (int i = 0; i < agents; ++i)
         a.push_back({{"login", "agent" + std::to_string(i)},
@@ -229,7 +230,7 @@ json bench_config(int agents) {
                      {"password", "bench-password"},
                      {"tags", {"bench"}},
                      {"capacity", 1000}});
-    return json{{"listen", {{"host", "127.0.0.1"}, {"port", 0}}},
+    json config{{"listen", {{"host", "127.0.0.1"}, {"port", 0}}},
                 {"limits", {{"max_frame_bytes", 65536}, {"messages_per_second", 100000}}},
                 {"sites", {{{"id", "bench"}, {"name", "Bench"}, {"url", "http://127.0.0.1/"}}}},
                 {"services",
@@ -241,6 +242,8 @@ json bench_config(int agents) {
                    {"media", {"chat", "weblead"}},
                    {"site", "bench"}}}},
                 {"agents", a}};
+    if (commit_spacing_us >= 0) config["storage"] = {{"commit_spacing_us", commit_spacing_us}};
+    return config;
 }
 
 // Runs n coroutines to completion (other work on the context, such as the agents' read loops, goes on).
@@ -269,6 +272,7 @@ double own_cpu_us() {
 struct Options {
     std::string server = "build/release/src/server/switchboard-server";
     int visitors = 10000, agents = 200, rate = 200, mps = 5000, seconds = 5, pairs = 50, window = 8;
+    int commit_spacing_us = -1; // -1: the server's default
 };
 
 } // namespace
@@ -291,6 +295,8 @@ int main(int argc, char** argv) {
             o.seconds = std::stoi(v);
         else if (k == "--window")
             o.window = std::max(1, std::stoi(v));
+        else if (k == "--commit-spacing-us")
+            o.commit_spacing_us = std::stoi(v);
         else {
             std::fprintf(stderr, "unknown option %s\n", k.c_str());
             return 2;
@@ -339,7 +345,7 @@ int main(int argc, char** argv) {
     }
 
     ServerProcess server;
-    server.start(o.server, bench_config(o.agents));
+    server.start(o.server, bench_config(o.agents, o.commit_spacing_us));
     std::printf("switchboard-server pid %d on port %u; %d agents, %d visitors\n", server.pid, server.port,
                 o.agents, o.visitors);
 

@@ -1,7 +1,9 @@
 // The layer under a WebSocket session's Beast stream: one write in flight on the socket at a time, and whatever
 // is written meanwhile (the session's frames, Beast's own handshake reply, pongs and close) goes out together
-// in the next one. A contact event fanned out to one agent's many contacts in one turn then costs one or two
-// `sendmsg` instead of one each, and no Beast write operation per frame.
+// in the next one. A write does not start at once: it is posted, so it runs after the handlers the event loop
+// has ready, and everything they queue for this connection goes in the same `sendmsg`. The busier the loop,
+// the more each write gathers (several waiting-list changes, or a contact event fanned out to one agent's many
+// contacts, in one `sendmsg` instead of one each); an idle loop runs the posted write at once.
 #pragma once
 #include "server/net/websocket_frame.h"
 
@@ -68,15 +70,29 @@ class BatchedStream {
 
     // Runs `done` once everything queued so far is on the socket (or the socket failed).
     void when_written(std::function<void()> done) {
-        if (!in_flight_) return done();
+        if (!busy()) return done();
         on_written_.push_back(std::move(done));
     }
 
   private:
+    // Whether a write is in flight or about to start: what is queued now goes in the next one.
+    bool busy() const { return in_flight_ || starting_; }
+
+    // Posts the start of the next write, unless one is in flight (its completion starts the next) or posted.
     void flush() {
-        if (in_flight_ || pending_.empty()) return;
+        if (busy() || pending_.empty()) return;
         auto keep = owner_.lock();
         if (!keep) return; // the session is going: nobody reads the result
+        starting_ = true;
+        boost::asio::post(stream_.get_executor(), [this, keep = std::move(keep)]() mutable {
+            starting_ = false;
+            start(std::move(keep));
+            if (!busy()) written();
+        });
+    }
+
+    void start(std::shared_ptr<void> keep) {
+        if (pending_.empty() || failed_) return;
         std::swap(pending_, writing_); // both keep their capacity
         pending_.clear();
         writing_frames_ = pending_frames_;
@@ -95,13 +111,16 @@ class BatchedStream {
                                          boost::beast::error_code ignored;
                                          stream_.socket().close(ignored); // the session's read ends with it
                                      } else {
-                                         flush();
+                                         start(std::move(keep)); // what was gathered meanwhile goes now
                                      }
-                                     if (in_flight_) return;
-                                     auto done = std::move(on_written_);
-                                     on_written_.clear();
-                                     for (auto& f : done) f();
+                                     if (!busy()) written();
                                  });
+    }
+
+    void written() {
+        auto done = std::move(on_written_);
+        on_written_.clear();
+        for (auto& f : done) f();
     }
 
     // Buffers keep their capacity between writes, up to this: a snapshot of a long transcript is not kept.
@@ -111,6 +130,7 @@ class BatchedStream {
     std::string pending_, writing_; // gathered while a write is in flight / the write in flight
     std::size_t pending_frames_ = 0, writing_frames_ = 0;
     bool in_flight_ = false;
+    bool starting_ = false; // a start is posted
     boost::beast::error_code failed_;
     std::weak_ptr<void> owner_;
     std::vector<std::function<void()>> on_written_;

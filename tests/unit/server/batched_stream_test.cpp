@@ -1,5 +1,6 @@
 // The WebSocket session's write layer (src/server/net/batched_stream.h) against a real Beast client over
-// loopback: frames written in a burst arrive whole and in order, Beast's own pongs and close still work.
+// loopback: frames written in a burst arrive whole and in order, those of one turn leave in one write, Beast's
+// own pongs and close still work.
 #include "server/net/batched_stream.h"
 
 #include <boost/asio/ip/tcp.hpp>
@@ -131,7 +132,7 @@ TEST_F(BatchedStreamTest, FramesWrittenInABurstArriveWholeAndInOrder) {
         sent.push_back(text);
         server->ws.next_layer().write_text(text);
     }
-    // One write is on the socket; the rest waits, gathered, for its completion.
+    // Nothing is on the socket yet: the first write starts when the loop runs.
     EXPECT_EQ(server->ws.next_layer().frames_queued(), 300u);
 
     auto received = std::async(std::launch::async, [&] {
@@ -143,6 +144,31 @@ TEST_F(BatchedStreamTest, FramesWrittenInABurstArriveWholeAndInOrder) {
     EXPECT_EQ(received.get(), sent);
     EXPECT_EQ(server->ws.next_layer().frames_queued(), 0u);
     EXPECT_EQ(server->ws.next_layer().bytes_queued(), 0u);
+}
+
+// A write starts only once the event loop has run what it had ready: the frames queued meanwhile (here three,
+// queued in one handler) leave in one socket write and reach the peer as one read.
+TEST_F(BatchedStreamTest, FramesQueuedInOneTurnLeaveInOneWrite) {
+    Client client;
+    auto connected = std::async(std::launch::async, [&] { client.connect(port()); });
+    accept();
+    connected.get();
+    auto& raw = client.ws.next_layer();
+    ASSERT_EQ(raw.available(), 0u);
+
+    std::string expected;
+    for (const char* text : {"first", "second", "third"}) {
+        server->ws.next_layer().write_text(text);
+        append_text_frame(expected, text);
+    }
+    EXPECT_EQ(raw.available(), 0u) << "nothing is written before the loop runs the posted write";
+    EXPECT_EQ(server->ws.next_layer().frames_queued(), 3u);
+
+    run_until([&] { return server->ws.next_layer().frames_queued() == 0; });
+    std::string got(expected.size() * 2, '\0');
+    const std::size_t n = raw.read_some(asio::buffer(got)); // blocks until the first bytes arrive
+    got.resize(n);
+    EXPECT_EQ(got, expected) << "one read returns the three frames: they were one write";
 }
 
 TEST_F(BatchedStreamTest, BeastStillAnswersPingsBetweenTheSessionsFrames) {
