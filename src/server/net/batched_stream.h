@@ -70,29 +70,27 @@ class BatchedStream {
 
     // Runs `done` once everything queued so far is on the socket (or the socket failed).
     void when_written(std::function<void()> done) {
-        if (!busy()) return done();
+        if (!in_flight_) return done();
         on_written_.push_back(std::move(done));
     }
 
   private:
-    // Whether a write is in flight or about to start: what is queued now goes in the next one.
-    bool busy() const { return in_flight_ || starting_; }
-
-    // Posts the start of the next write, unless one is in flight (its completion starts the next) or posted.
+    // Posts the start of the next write, unless one is in flight or posted (then it takes what is queued now).
     void flush() {
-        if (busy() || pending_.empty()) return;
+        if (in_flight_ || pending_.empty()) return;
         auto keep = owner_.lock();
         if (!keep) return; // the session is going: nobody reads the result
-        starting_ = true;
+        in_flight_ = true;
         boost::asio::post(stream_.get_executor(), [this, keep = std::move(keep)]() mutable {
-            starting_ = false;
+            in_flight_ = false;
             start(std::move(keep));
-            if (!busy()) written();
+            if (!in_flight_) written();
         });
     }
 
+    // Writes what is queued, if anything (nothing is queued once the socket failed).
     void start(std::shared_ptr<void> keep) {
-        if (pending_.empty() || failed_) return;
+        if (pending_.empty()) return;
         std::swap(pending_, writing_); // both keep their capacity
         pending_.clear();
         writing_frames_ = pending_frames_;
@@ -113,7 +111,7 @@ class BatchedStream {
                                      } else {
                                          start(std::move(keep)); // what was gathered meanwhile goes now
                                      }
-                                     if (!busy()) written();
+                                     if (!in_flight_) written();
                                  });
     }
 
@@ -129,8 +127,7 @@ class BatchedStream {
     next_layer_type stream_;
     std::string pending_, writing_; // gathered while a write is in flight / the write in flight
     std::size_t pending_frames_ = 0, writing_frames_ = 0;
-    bool in_flight_ = false;
-    bool starting_ = false; // a start is posted
+    bool in_flight_ = false; // a write is on the socket, or its start is posted
     boost::beast::error_code failed_;
     std::weak_ptr<void> owner_;
     std::vector<std::function<void()>> on_written_;
